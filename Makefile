@@ -1,0 +1,80 @@
+# Thin wrapper over npm and the scripts in tools/. `make help` lists targets.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Node: the project's major (.nvmrc), from the npm registry when the machine's is older.
+NODE_BIN := $(shell tools/node/ensure-node.sh)
+ifneq ($(NODE_BIN),)
+export PATH := $(NODE_BIN):$(PATH)
+endif
+export NX_DAEMON := false
+export NX_NO_CLOUD := true
+export MEETUP_CACHE_DIR ?= $(CURDIR)/.cache
+
+# Engines of `make demo`; the test run uses its own instance on other ports,
+# so tests can run beside a demo.
+KAFKA_PORT ?= 9092
+ES_PORT ?= 9200
+TEST_KAFKA_PORT ?= 29092
+TEST_ES_PORT ?= 29200
+DEMO_ENGINES := ENGINES_NAME=demo KAFKA_PORT=$(KAFKA_PORT) ES_PORT=$(ES_PORT) ES_TRANSPORT_PORT=9300
+TEST_ENGINES := ENGINES_NAME=test KAFKA_PORT=$(TEST_KAFKA_PORT) ES_PORT=$(TEST_ES_PORT) ES_TRANSPORT_PORT=29300
+
+.PHONY: help install build typecheck lint format test test-unit test-integration \
+        engines-up engines-down engines-status engines-fetch bootstrap demo demo-down clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+node_modules/.install-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.install-stamp ## install dependencies (npm ci) under the project's Node
+
+build: install ## transpile every app and lib into its dist/
+	npm run build
+
+typecheck: install ## TypeScript type check of the whole workspace
+	npm run typecheck
+
+lint: install ## ESLint (type-checked, module boundaries) and Prettier, zero warnings
+	npm run lint
+
+format: install ## rewrite files with Prettier
+	npm run format
+
+test-unit: install ## unit tests (no engines needed)
+	npm run test:unit
+
+test-integration: build ## integration tests against the real engines (started and stopped here)
+	$(TEST_ENGINES) tools/run-with-engines.sh npm run test:integration
+
+test: lint typecheck test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
+
+engines-fetch: ## download Kafka and Elasticsearch into the cache (no start)
+	$(DEMO_ENGINES) tools/engines/engines.sh fetch
+
+engines-up: ## start local Kafka (KRaft) and Elasticsearch; fetched on first use
+	$(DEMO_ENGINES) tools/engines/engines.sh up
+
+engines-down: ## stop the local engines
+	$(DEMO_ENGINES) tools/engines/engines.sh down
+
+engines-status: ## show whether the local engines run
+	$(DEMO_ENGINES) tools/engines/engines.sh status
+
+bootstrap: build ## create index templates, indices, aliases and Kafka topics on the demo engines
+	KAFKA_BROKERS=127.0.0.1:$(KAFKA_PORT) ES_URL=http://127.0.0.1:$(ES_PORT) \
+	  KAFKA_TOPICS_CREATE=true RSVP_TOPIC_PARTITIONS=3 npm run --silent bootstrap
+
+demo: build engines-up bootstrap ## run the whole system locally and print where to look
+	KAFKA_BROKERS=127.0.0.1:$(KAFKA_PORT) ES_URL=http://127.0.0.1:$(ES_PORT) tools/demo.sh up
+
+demo-down: ## stop the demo services and engines
+	tools/demo.sh down
+	$(DEMO_ENGINES) tools/engines/engines.sh down
+
+clean: ## remove build output (the download cache in .cache/ is kept)
+	rm -rf apps/*/dist libs/*/dist coverage

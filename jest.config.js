@@ -1,0 +1,43 @@
+// @ts-check
+/** Jest: `unit` (pure logic, milliseconds) and `integration` (real Kafka and Elasticsearch). */
+
+/** @type {[string, Record<string, unknown>]} */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2023',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+// Tests import the libraries' sources, so unit tests need no build.
+const moduleNameMapper = { '^@meetup/(.*)$': '<rootDir>/libs/$1/src/index.ts' };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': swc },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': swc },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/{apps,libs}/*/test/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/libs/test-support/src/global-setup.ts',
+      testTimeout: 180_000,
+      slowTestThreshold: 60,
+    },
+  ],
+};

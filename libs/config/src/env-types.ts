@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Building blocks for environment schemas: every value arrives as a string. */
+export const env = {
+  port: () => z.coerce.number().int('must be an integer').min(0).max(65535, 'must be a TCP port'),
+  positiveInt: () => z.coerce.number().int('must be an integer').positive('must be positive'),
+  nonNegativeInt: () =>
+    z.coerce.number().int('must be an integer').nonnegative('must not be negative'),
+  boolean: () =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  url: () => z.url({ error: 'must be a URL' }),
+  /** `host:port,host:port` */
+  hostPorts: () =>
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port'))
+          .min(1, 'must list at least one host:port'),
+      ),
+  logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+  nonEmpty: () => z.string().trim().min(1, 'must not be empty'),
+};

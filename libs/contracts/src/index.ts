@@ -1,0 +1,5 @@
+export * from './topics';
+export * from './indices';
+export * from './rsvp.schema';
+export * from './rsvp-validator';
+export * from './rsvp-derived';

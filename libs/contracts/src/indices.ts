@@ -1,0 +1,19 @@
+/**
+ * Elasticsearch names. Each name is an alias over a versioned index
+ * (`<alias>-v<version>`) created from an index template, so a mapping change
+ * is a reindex behind the alias, never a delete.
+ */
+export const IndexAliases = {
+  rsvps: 'meetup_rsvps',
+  rsvpByCountry: 'meetup_rsvp_by_country',
+  globalTrendingTopics: 'meetup_global_trending_topics',
+  countryTrendingTopics: 'meetup_country_trending_topics',
+  groups: 'meetup_groups',
+  events: 'meetup_events',
+  alertRules: 'meetup_alert_rules',
+  alertHistory: 'meetup_alert_history',
+} as const;
+
+export type IndexAlias = (typeof IndexAliases)[keyof typeof IndexAliases];
+
+export const allIndexAliases: readonly IndexAlias[] = Object.values(IndexAliases);

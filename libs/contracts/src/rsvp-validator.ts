@@ -1,0 +1,68 @@
+import { rsvpSchema, type Rsvp } from './rsvp.schema';
+
+export const DEFAULT_MAX_RSVP_BYTES = 64 * 1024;
+
+export const RejectionCode = {
+  Oversized: 'oversized',
+  NotJson: 'not_json',
+  NotAnObject: 'not_an_object',
+  InvalidField: 'invalid_field',
+} as const;
+export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
+
+export interface Rejection {
+  code: RejectionCode;
+  /** Dotted path of the first offending field (`event.event_id`), or '' for the whole message. */
+  field: string;
+  message: string;
+}
+
+export type RsvpValidation = { ok: true; rsvp: Rsvp } | { ok: false; rejection: Rejection };
+
+export interface RsvpValidatorOptions {
+  /** Messages larger than this (UTF-8 bytes) are rejected before parsing. */
+  maxBytes?: number;
+}
+
+/** Validates raw stream messages (one JSON document each) against the RSVP contract. */
+export class RsvpValidator {
+  private readonly maxBytes: number;
+
+  constructor(options: RsvpValidatorOptions = {}) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_RSVP_BYTES;
+  }
+
+  validateRaw(raw: string | Buffer): RsvpValidation {
+    const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.length;
+    if (size > this.maxBytes) {
+      return reject(
+        RejectionCode.Oversized,
+        '',
+        `message is ${size} bytes, limit is ${this.maxBytes}`,
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    } catch (error) {
+      return reject(RejectionCode.NotJson, '', `not JSON: ${(error as Error).message}`);
+    }
+    return this.validateValue(parsed);
+  }
+
+  validateValue(value: unknown): RsvpValidation {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return reject(RejectionCode.NotAnObject, '', 'message must be a JSON object');
+    }
+    const result = rsvpSchema.safeParse(value);
+    if (result.success) return { ok: true, rsvp: result.data };
+    const issue = result.error.issues[0];
+    const field = issue ? issue.path.map(String).join('.') : '';
+    const message = issue ? `${field || 'message'}: ${issue.message}` : 'invalid RSVP';
+    return reject(RejectionCode.InvalidField, field, message);
+  }
+}
+
+function reject(code: RejectionCode, field: string, message: string): RsvpValidation {
+  return { ok: false, rejection: { code, field, message } };
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { Client, type ClientOptions } from '@elastic/elasticsearch';
+import type { ElasticsearchConfig } from '@meetup/config';
+
+export interface ElasticsearchClientOptions {
+  config: ElasticsearchConfig;
+  /** Overrides of client settings (timeouts, retries) for special uses such as tests. */
+  overrides?: Partial<ClientOptions>;
+}
+
+/** An Elasticsearch client from the validated configuration (basic auth and CA when given). */
+export function createElasticsearchClient({
+  config,
+  overrides,
+}: ElasticsearchClientOptions): Client {
+  return new Client({
+    node: config.url,
+    auth:
+      config.username !== undefined && config.password !== undefined
+        ? { username: config.username, password: config.password }
+        : undefined,
+    tls: config.caFile ? { ca: readFileSync(config.caFile, 'utf8') } : undefined,
+    requestTimeout: 30_000,
+    maxRetries: 3,
+    ...overrides,
+  });
+}
+
+/** Resolves with the cluster status when it is yellow or green; rejects when red or unreachable. */
+export async function checkElasticsearchHealthy(client: Client): Promise<{ status: string }> {
+  const health = await client.cluster.health({ timeout: '2s' });
+  if (health.status === 'red') throw new Error('elasticsearch cluster status is red');
+  return { status: health.status };
+}
+
+/** Readiness check for the service runtime. */
+export function elasticsearchReadinessCheck(client: Client): {
+  name: string;
+  check: () => Promise<{ status: string }>;
+} {
+  return { name: 'elasticsearch', check: () => checkElasticsearchHealthy(client) };
+}

@@ -1,0 +1,127 @@
+import { errors, type Client } from '@elastic/elasticsearch';
+import type { IndexSpec } from './templates/index-spec';
+
+export interface IndexBootstrapOptions {
+  /** Prefix for every alias, template and index (tests use it to own their names). */
+  prefix?: string;
+  shards?: number;
+  /** 0 on a single node, so the local cluster turns green. */
+  replicas?: number;
+}
+
+export interface IndexBootstrapResult {
+  alias: string;
+  index: string;
+  created: boolean;
+  /** Older versioned indices the alias pointed to, copied into the new one. */
+  reindexedFrom: string[];
+}
+
+/** Name of the versioned index behind an alias. */
+export function versionedIndexName(alias: string, version: number): string {
+  return `${alias}-v${version}`;
+}
+
+/**
+ * Creates templates, versioned indices and aliases; safe to run any number
+ * of times, also concurrently. When a spec's version is newer than the index
+ * its alias points to, the old index is reindexed into the new one and the
+ * alias is swapped atomically; the old index is kept for the operator.
+ */
+export class IndexBootstrapper {
+  constructor(
+    private readonly client: Client,
+    private readonly options: IndexBootstrapOptions = {},
+  ) {}
+
+  async apply(specs: readonly IndexSpec[]): Promise<IndexBootstrapResult[]> {
+    const results: IndexBootstrapResult[] = [];
+    for (const spec of specs) results.push(await this.applyOne(spec));
+    return results;
+  }
+
+  aliasOf(spec: IndexSpec): string {
+    return `${this.options.prefix ?? ''}${spec.alias}`;
+  }
+
+  private async applyOne(spec: IndexSpec): Promise<IndexBootstrapResult> {
+    const alias = this.aliasOf(spec);
+    const index = versionedIndexName(alias, spec.version);
+    await this.putTemplate(alias, spec);
+    await this.refuseConcreteIndexNamed(alias);
+    const created = await this.createIndex(index);
+    const current = await this.indicesBehind(alias);
+    const stale = current.filter((name) => name !== index);
+    if (stale.length > 0) {
+      await this.client.reindex({
+        source: { index: stale },
+        dest: { index, version_type: 'external' },
+        conflicts: 'proceed',
+        refresh: true,
+        wait_for_completion: true,
+      });
+    }
+    if (!current.includes(index) || stale.length > 0) {
+      await this.client.indices.updateAliases({
+        actions: [
+          ...stale.map((name) => ({ remove: { index: name, alias } })),
+          { add: { index, alias, is_write_index: true } },
+        ],
+      });
+    }
+    return { alias, index, created, reindexedFrom: stale };
+  }
+
+  private async putTemplate(alias: string, spec: IndexSpec): Promise<void> {
+    await this.client.indices.putIndexTemplate({
+      name: alias,
+      index_patterns: [`${alias}-v*`],
+      priority: 200,
+      _meta: { managed_by: 'meetup-analytics', version: spec.version },
+      template: {
+        settings: {
+          number_of_shards: this.options.shards ?? 1,
+          number_of_replicas: this.options.replicas ?? 0,
+          ...spec.settings,
+        },
+        mappings: spec.mappings,
+      },
+    });
+  }
+
+  private async refuseConcreteIndexNamed(alias: string): Promise<void> {
+    const exists = await this.client.indices.exists({ index: alias });
+    if (!exists) return;
+    const isAlias = await this.client.indices.existsAlias({ name: alias });
+    if (!isAlias) {
+      throw new Error(
+        `index "${alias}" exists as a concrete index, but must be an alias; reindex it into "${alias}-v1" and delete it`,
+      );
+    }
+  }
+
+  private async createIndex(index: string): Promise<boolean> {
+    try {
+      await this.client.indices.create({ index, wait_for_active_shards: 1 });
+      return true;
+    } catch (error) {
+      if (isAlreadyExists(error)) return false;
+      throw error;
+    }
+  }
+
+  private async indicesBehind(alias: string): Promise<string[]> {
+    const found = await this.client.indices.existsAlias({ name: alias });
+    if (!found) return [];
+    return Object.keys(await this.client.indices.getAlias({ name: alias }));
+  }
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  return (
+    error instanceof errors.ResponseError &&
+    error.body !== null &&
+    typeof error.body === 'object' &&
+    JSON.stringify(error.body).includes('resource_already_exists_exception')
+  );
+}

@@ -1,0 +1,33 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerConfig {
+  serviceName: string;
+  level: string;
+}
+
+/** Paths never written to logs: credentials and member personal data. */
+const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'member.member_name',
+  '*.member.member_name',
+];
+
+/** Structured JSON logs: a constant message plus fields. */
+export function createLogger(config: LoggerConfig, destination?: pino.DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level: config.level,
+    base: { service: config.serviceName, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}

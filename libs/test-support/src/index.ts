@@ -1,0 +1,3 @@
+export * from './test-engines';
+export * from './unique-name';
+export * from './service-process';
