@@ -17,6 +17,45 @@ const infrastructurePackages = [
   '@opentelemetry/*',
 ];
 
+/**
+ * Which libraries a project may use, by tag. Tests may in addition use the
+ * test helpers and fixtures, which production code never does.
+ * @param {string[]} testLibs
+ */
+function moduleBoundaries(testLibs) {
+  const may = (/** @type {string[]} */ ...tags) => [...tags, ...testLibs];
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: may('type:logic', 'type:adapter', 'type:nest'),
+      },
+      {
+        sourceTag: 'type:nest',
+        onlyDependOnLibsWithTags: may('type:logic', 'type:adapter', 'type:nest'),
+      },
+      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: may('type:logic', 'type:adapter') },
+      {
+        sourceTag: 'type:logic',
+        onlyDependOnLibsWithTags: may('type:logic'),
+        bannedExternalImports: infrastructurePackages,
+      },
+      {
+        sourceTag: 'type:test',
+        onlyDependOnLibsWithTags: ['type:logic', 'type:adapter', 'type:fixtures', 'type:test'],
+      },
+      // Recorded and synthetic data for tests and benchmarks.
+      {
+        sourceTag: 'type:fixtures',
+        onlyDependOnLibsWithTags: ['type:logic', 'type:fixtures'],
+        bannedExternalImports: infrastructurePackages,
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.nx/**', 'coverage/**'] },
   {
@@ -36,46 +75,16 @@ export default tseslint.config(
       // NestJS declares its option bags as classes; object literals for them are the documented use.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:logic', 'type:adapter', 'type:nest'],
-            },
-            {
-              sourceTag: 'type:nest',
-              onlyDependOnLibsWithTags: ['type:logic', 'type:adapter', 'type:nest'],
-            },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:logic', 'type:adapter'] },
-            // Recorded and synthetic test data, for any project's tests.
-            {
-              sourceTag: 'type:fixtures',
-              onlyDependOnLibsWithTags: ['type:logic'],
-              bannedExternalImports: infrastructurePackages,
-            },
-            {
-              sourceTag: 'type:logic',
-              onlyDependOnLibsWithTags: ['type:logic', 'type:fixtures'],
-              bannedExternalImports: infrastructurePackages,
-            },
-            {
-              sourceTag: 'type:test',
-              onlyDependOnLibsWithTags: ['type:logic', 'type:adapter', 'type:test'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries([])],
     },
   },
   {
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     ...jest.configs['flat/recommended'],
+    plugins: { ...jest.configs['flat/recommended'].plugins, '@nx': nx },
     rules: {
       ...jest.configs['flat/recommended'].rules,
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['type:test', 'type:fixtures'])],
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
       'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*'] }],

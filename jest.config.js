@@ -27,7 +27,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
-      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts', '<rootDir>/tools/test/**/*.spec.ts'],
     },
     {
       displayName: 'integration',

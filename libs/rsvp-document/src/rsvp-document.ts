@@ -1,0 +1,45 @@
+import { attendeesOf, type Rsvp } from '@meetup/contracts';
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+}
+
+/** A document of the raw index `meetup_rsvps`: the stream record plus derived fields. */
+export type RsvpDocument = Rsvp & {
+  indexed_at: string;
+  attendees: number;
+  group: Rsvp['group'] & {
+    group_location: GeoPoint;
+    topic_names: string[];
+    topic_urlkeys: string[];
+  };
+  venue?: NonNullable<Rsvp['venue']> & { location?: GeoPoint };
+};
+
+/**
+ * Meetup reports unknown venue coordinates as 0,0 ("null island"); such a
+ * point would put every online event in the Gulf of Guinea, so it gets none.
+ */
+export function venueLocation(venue: Rsvp['venue']): GeoPoint | undefined {
+  if (!venue || (venue.lat === 0 && venue.lon === 0)) return undefined;
+  return { lat: venue.lat, lon: venue.lon };
+}
+
+/** The raw-index document for a validated RSVP; `indexedAt` drives incremental batch runs. */
+export function toRsvpDocument(rsvp: Rsvp, indexedAt: Date): RsvpDocument {
+  const { venue, ...rest } = rsvp;
+  const location = venueLocation(venue);
+  return {
+    ...rest,
+    indexed_at: indexedAt.toISOString(),
+    attendees: attendeesOf(rsvp),
+    group: {
+      ...rsvp.group,
+      group_location: { lat: rsvp.group.group_lat, lon: rsvp.group.group_lon },
+      topic_names: rsvp.group.group_topics.map((t) => t.topic_name),
+      topic_urlkeys: rsvp.group.group_topics.map((t) => t.urlkey),
+    },
+    ...(venue ? { venue: location ? { ...venue, location } : venue } : {}),
+  };
+}
