@@ -51,7 +51,7 @@ test-unit: install ## unit tests (no engines needed)
 	npm run test:unit
 
 test-integration: build ## integration tests against the real engines (started and stopped here)
-	$(TEST_ENGINES) tools/run-with-engines.sh npm run test:integration
+	$(TEST_ENGINES) tools/run-with-engines.sh npm run test:integration -- $(JEST_ARGS)
 
 test: lint typecheck test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
 

@@ -36,7 +36,7 @@ module.exports = {
       moduleNameMapper,
       testMatch: ['<rootDir>/{apps,libs}/*/test/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/test-support/src/global-setup.ts',
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/test-support/src/integration-setup.ts'],
       slowTestThreshold: 60,
     },
   ],

@@ -27,16 +27,16 @@ export function createElasticsearchClient({
 }
 
 /** Resolves with the cluster status when it is yellow or green; rejects when red or unreachable. */
-export async function checkElasticsearchHealthy(client: Client): Promise<{ status: string }> {
+export async function checkElasticsearchHealthy(client: Client): Promise<{ clusterStatus: string }> {
   const health = await client.cluster.health({ timeout: '2s' });
   if (health.status === 'red') throw new Error('elasticsearch cluster status is red');
-  return { status: health.status };
+  return { clusterStatus: health.status };
 }
 
 /** Readiness check for the service runtime. */
 export function elasticsearchReadinessCheck(client: Client): {
   name: string;
-  check: () => Promise<{ status: string }>;
+  check: () => Promise<{ clusterStatus: string }>;
 } {
   return { name: 'elasticsearch', check: () => checkElasticsearchHealthy(client) };
 }

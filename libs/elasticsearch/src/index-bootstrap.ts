@@ -1,4 +1,4 @@
-import { errors, type Client } from '@elastic/elasticsearch';
+import { errors, type Client, type estypes } from '@elastic/elasticsearch';
 import type { IndexSpec } from './templates/index-spec';
 
 export interface IndexBootstrapOptions {
@@ -25,7 +25,7 @@ export function versionedIndexName(alias: string, version: number): string {
 /**
  * Creates templates, versioned indices and aliases; safe to run any number
  * of times, also concurrently. When a spec's version is newer than the index
- * its alias points to, the old index is reindexed into the new one and the
+ * its alias points to, the old index is copied into the new one and the
  * alias is swapped atomically; the old index is kept for the operator.
  */
 export class IndexBootstrapper {
@@ -52,15 +52,7 @@ export class IndexBootstrapper {
     const created = await this.createIndex(index);
     const current = await this.indicesBehind(alias);
     const stale = current.filter((name) => name !== index);
-    if (stale.length > 0) {
-      await this.client.reindex({
-        source: { index: stale },
-        dest: { index, version_type: 'external' },
-        conflicts: 'proceed',
-        refresh: true,
-        wait_for_completion: true,
-      });
-    }
+    for (const source of stale) await copyDocuments(this.client, source, index);
     if (!current.includes(index) || stale.length > 0) {
       await this.client.indices.updateAliases({
         actions: [
@@ -124,4 +116,35 @@ function isAlreadyExists(error: unknown): boolean {
     typeof error.body === 'object' &&
     JSON.stringify(error.body).includes('resource_already_exists_exception')
   );
+}
+
+/**
+ * Copies every document, keeping ids and versions (the raw index relies on
+ * external versions = mtime). Done in the client with scroll and bulk because
+ * `_reindex` is a module the local integration-test distribution lacks.
+ */
+async function copyDocuments(client: Client, source: string, dest: string): Promise<void> {
+  const hits = client.helpers.scrollSearch<Record<string, unknown>>({
+    index: source,
+    size: 1_000,
+    version: true,
+    sort: ['_doc'],
+  });
+  const result = await client.helpers.bulk({
+    datasource: flattenHits(hits),
+    onDocument: (hit) => [
+      { index: { _index: dest, _id: hit._id, version: hit._version, version_type: 'external' } },
+      hit._source ?? {},
+    ],
+    refreshOnCompletion: dest,
+  });
+  if (result.failed > 0) {
+    throw new Error(`copying ${source} into ${dest}: ${result.failed} documents failed`);
+  }
+}
+
+async function* flattenHits<T>(
+  pages: AsyncIterable<{ body: { hits: { hits: estypes.SearchHit<T>[] } } }>,
+): AsyncGenerator<estypes.SearchHit<T>> {
+  for await (const page of pages) yield* page.body.hits.hits;
 }

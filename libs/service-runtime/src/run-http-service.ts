@@ -12,16 +12,30 @@ export interface RunHttpServiceOptions {
 }
 
 /**
- * Creates the Nest application and serves HTTP. On SIGTERM/SIGINT Nest runs
- * the modules' shutdown hooks (flush producers, close clients) and exits.
+ * Creates the Nest application and serves HTTP. On SIGTERM/SIGINT it stops
+ * accepting requests, runs the modules' shutdown hooks (flush producers,
+ * close clients) and exits 0, or 1 when a hook failed. (Nest's own
+ * `enableShutdownHooks` re-raises the signal, which ends the process with
+ * no exit status.)
  */
 export async function runHttpService(options: RunHttpServiceOptions): Promise<INestApplication> {
   const appOptions: NestApplicationOptions = { bufferLogs: true };
   const app = await NestFactory.create(options.module, appOptions);
   app.useLogger(app.get(NestPinoLogger));
-  app.enableShutdownHooks();
   await app.listen(options.http.port, options.http.host);
   const address = (app.getHttpServer() as Server).address() as { port: number } | null;
   options.logger.info({ host: options.http.host, port: address?.port }, 'service listening');
+  const stop = (signal: NodeJS.Signals) => {
+    options.logger.info({ signal }, 'service stopping');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        options.logger.error({ err: error }, 'service stopped with errors');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   return app;
 }

@@ -1,0 +1,652 @@
+#!/usr/bin/env bash
+# Local Apache Kafka (KRaft, single node) and Elasticsearch (single node) as plain
+# background JVMs: no Docker, everything fetched from Maven Central.
+#
+#   engines.sh up | down | status | fetch | clean | versions
+#   engines.sh kafka-start | kafka-stop | es-start | es-stop
+#
+# Environment (all optional):
+#   ENGINES_NAME           instance name (default demo; tests use test)
+#   KAFKA_PORT             broker listener (default 9092)
+#   KAFKA_CONTROLLER_PORT  KRaft controller listener (default KAFKA_PORT+1)
+#   ES_PORT                Elasticsearch HTTP (default 9200)
+#   ES_TRANSPORT_PORT      Elasticsearch transport (default ES_PORT+100, i.e. 9300)
+#   MEETUP_CACHE_DIR       cache root (default <repo>/.cache)
+#   ENGINES_TIMEOUT        seconds to wait for an engine to come up (default 120)
+#   KAFKA_HEAP_OPTS        default "-Xms512m -Xmx1g"
+#   ES_HEAP                default 1g (-Xms and -Xmx)
+#   KAFKA_JAVA_HOME, ES_JAVA_HOME   force a JDK for one engine
+#   ES_RUN_AS              user Elasticsearch runs as when this script runs as root
+#                          (Elasticsearch refuses to run as root; default nobody)
+# See README.md next to this file.
+set -euo pipefail
+
+ENGINES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$ENGINES_DIR/../.." && pwd)"
+
+# shellcheck source=versions.env
+source "$ENGINES_DIR/versions.env"
+
+ENGINES_NAME="${ENGINES_NAME:-demo}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+ES_PORT="${ES_PORT:-9200}"
+ES_TRANSPORT_PORT="${ES_TRANSPORT_PORT:-$((ES_PORT + 100))}"
+ENGINES_TIMEOUT="${ENGINES_TIMEOUT:-120}"
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
+ES_HEAP="${ES_HEAP:-1g}"
+ES_RUN_AS="${ES_RUN_AS:-nobody}"
+STOP_TIMEOUT=60
+
+# ---------------------------------------------------------------------------- helpers
+
+log() { echo "[engines] $*"; }
+warn() { echo "[engines] WARNING: $*" >&2; }
+die() { echo "[engines] ERROR: $*" >&2; exit 1; }
+
+now() { date +%s; }
+
+# Millisecond stopwatch for "took" messages.
+ms() { date +%s%3N; }
+since() { local t0=$1; local d=$(( $(ms) - t0 )); printf '%d.%01ds' $((d / 1000)) $(((d % 1000) / 100)); }
+
+validate_env() {
+  [[ "$ENGINES_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] \
+    || die "ENGINES_NAME='$ENGINES_NAME': use letters, digits, '.', '_' or '-'"
+  local v
+  for v in KAFKA_PORT KAFKA_CONTROLLER_PORT ES_PORT ES_TRANSPORT_PORT ENGINES_TIMEOUT; do
+    [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v='${!v}' is not a number"
+  done
+  for v in KAFKA_PORT KAFKA_CONTROLLER_PORT ES_PORT ES_TRANSPORT_PORT; do
+    (( ${!v} > 0 && ${!v} < 65536 )) || die "$v='${!v}' is not a TCP port"
+  done
+  local ports="$KAFKA_PORT $KAFKA_CONTROLLER_PORT $ES_PORT $ES_TRANSPORT_PORT"
+  [[ $(tr ' ' '\n' <<<"$ports" | sort -u | wc -l) -eq 4 ]] \
+    || die "KAFKA_PORT, KAFKA_CONTROLLER_PORT, ES_PORT and ES_TRANSPORT_PORT must differ ($ports)"
+  [[ "$ES_HEAP" =~ ^[0-9]+[mMgG]$ ]] || die "ES_HEAP='$ES_HEAP': use e.g. 512m or 1g"
+}
+
+setup_paths() {
+  local cache="${MEETUP_CACHE_DIR:-$REPO_ROOT/.cache}"
+  mkdir -p "$cache"
+  CACHE_DIR="$(cd "$cache" && pwd)"
+  # ES_JAVA_OPTS is split on whitespace by Elasticsearch's launcher.
+  [[ "$CACHE_DIR" != *[[:space:]]* ]] || die "MEETUP_CACHE_DIR must not contain spaces: '$CACHE_DIR'"
+
+  DIST_DIR="$CACHE_DIR/engines/dist"
+  M2_DIR="$CACHE_DIR/m2"
+  KAFKA_DIST="$DIST_DIR/kafka-$KAFKA_VERSION"
+  KAFKA_LIBS="$KAFKA_DIST/libs"
+  ES_DIST="$DIST_DIR/elasticsearch-$ES_VERSION"
+
+  INSTANCE_DIR="$CACHE_DIR/engines/$ENGINES_NAME"
+  KAFKA_DIR="$INSTANCE_DIR/kafka"
+  ES_DIR="$INSTANCE_DIR/es"
+  ES_CLUSTER_NAME="meetup-$ENGINES_NAME"
+}
+
+# Serialise commands on one instance (and fetches on the shared dist folder).
+# The lock fds are closed for every JVM started, so they never hold a lock.
+lock_instance() {
+  mkdir -p "$INSTANCE_DIR"
+  exec 9>"$INSTANCE_DIR/.lock"
+  flock -w 600 9 || die "another engines.sh is busy with instance '$ENGINES_NAME' ($INSTANCE_DIR/.lock)"
+}
+
+# Replace @KEY@ in a template with values given as KEY=value arguments.
+render() {
+  local template=$1 out=$2; shift 2
+  local content kv key val
+  content="$(<"$template")"
+  for kv in "$@"; do
+    key="${kv%%=*}"; val="${kv#*=}"
+    content="${content//"@$key@"/"$val"}"
+  done
+  if [[ "$content" =~ @[A-Z_]+@ ]]; then die "unfilled placeholder ${BASH_REMATCH[0]} in $template"; fi
+  printf '%s\n' "$content" >"$out.tmp" && mv "$out.tmp" "$out"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+
+# The JVMs carry -Dmeetup.engines=<engine dir>; that marker (not a process name) is how a
+# process is recognised as ours, so a recycled pid or another instance is never touched.
+marker_of() { echo "-Dmeetup.engines=$1"; }
+
+pid_has_marker() {
+  local pid=$1 marker=$2 cmd
+  [[ -r "/proc/$pid/cmdline" ]] || return 1
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ " $cmd " == *" $marker "* ]]
+}
+
+pids_with_marker() {
+  local marker=$1 regex
+  regex="$(sed 's/[][\\.*^$+?(){}|/]/\\&/g' <<<"$marker")( |\$)"
+  pgrep -f -- "$regex" || true
+}
+
+# Pid of the engine JVM whose files live in $1 (pid file first, marker scan second).
+engine_pid() {
+  local dir=$1 pidfile=$2 marker pid=""
+  marker="$(marker_of "$dir")"
+  [[ -f "$pidfile" ]] && pid="$(tr -dc '0-9' <"$pidfile")"
+  if pid_alive "$pid" && pid_has_marker "$pid" "$marker"; then echo "$pid"; return 0; fi
+  pid="$(pids_with_marker "$marker" | head -n1)"
+  if [[ -n "$pid" ]]; then echo "$pid" >"$pidfile" 2>/dev/null || true; echo "$pid"; return 0; fi
+  rm -f "$pidfile"
+  return 1
+}
+
+stop_pid() {
+  local name=$1 pid=$2 deadline
+  log "$name: stopping pid $pid (SIGTERM)"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  deadline=$(( $(now) + STOP_TIMEOUT ))
+  while pid_alive "$pid"; do
+    if (( $(now) >= deadline )); then
+      warn "$name: pid $pid still alive after ${STOP_TIMEOUT}s, sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 1
+      break
+    fi
+    sleep 0.2
+  done
+}
+
+show_log_tail() {
+  local f
+  for f in "$@"; do
+    [[ -s "$f" ]] || continue
+    echo "[engines] ---- last lines of $f (stack frames left out) ----" >&2
+    grep -Ev '^[[:space:]]+(at |\.\.\. [0-9]+ more)' "$f" | tail -n 25 | sed 's/^/[engines] | /' >&2
+  done
+}
+
+# Write KEY=value lines describing a running engine (read back by status).
+write_run_env() {
+  local file=$1; shift
+  printf '%s\n' "$@" >"$file"
+}
+
+read_run_env() {
+  local file=$1 key=$2
+  [[ -f "$file" ]] || return 0
+  sed -n "s/^$key=//p" "$file" | head -n1
+}
+
+# ---------------------------------------------------------------------------- JDK
+
+java_major_of() {
+  local ver
+  ver="$("$1" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')" || return 1
+  [[ -n "$ver" ]] || return 1
+  case "$ver" in
+    1.*) ver="${ver#1.}"; echo "${ver%%.*}" ;;
+    *) echo "${ver%%[.+-]*}" ;;
+  esac
+}
+
+candidate_java_homes() {
+  local h
+  {
+    [[ -n "${JAVA_HOME:-}" ]] && echo "$JAVA_HOME"
+    for h in /usr/lib/jvm/* /usr/lib64/jvm/* /opt/java/* /opt/jdk* "${HOME:-/nonexistent}"/.sdkman/candidates/java/* "${HOME:-/nonexistent}"/.jdks/*; do
+      [[ -d "$h" ]] && echo "$h"
+    done
+    if command -v java >/dev/null 2>&1; then
+      h="$(readlink -f "$(command -v java)")"
+      echo "${h%/bin/java}"
+    fi
+  } | while read -r h; do
+    [[ -x "$h/bin/java" ]] && readlink -f "$h"
+  done | awk '!seen[$0]++'
+}
+
+# pick_java <engine> <forced home or ""> <min major> <max tested major>
+# Prints "<home> <major>". The newest JDK in [min, max tested] wins (so 21+ is preferred
+# over 17 when both exist); a newer-than-tested one is used only as a last resort.
+pick_java() {
+  local engine=$1 forced=$2 min=$3 max=$4 home major found=""
+  local best="" best_major=0 above="" above_major=999
+  if [[ -n "$forced" ]]; then
+    [[ -x "$forced/bin/java" ]] || die "$engine: no java at $forced/bin/java (from ${engine^^}_JAVA_HOME)"
+    major="$(java_major_of "$forced/bin/java")" || die "$engine: cannot run $forced/bin/java -version"
+    (( major >= min )) || die "$engine needs Java $min or newer; $forced is Java $major"
+    echo "$forced $major"; return 0
+  fi
+  while read -r home; do
+    [[ -n "$home" ]] || continue
+    major="$(java_major_of "$home/bin/java" 2>/dev/null)" || continue
+    found+=" $home(Java $major)"
+    if (( major >= min && major <= max && major > best_major )); then
+      best="$home"; best_major=$major
+    elif (( major > max && major < above_major )); then
+      above="$home"; above_major=$major
+    fi
+  done < <(candidate_java_homes)
+  if [[ -n "$best" ]]; then echo "$best $best_major"; return 0; fi
+  if [[ -n "$above" ]]; then
+    warn "$engine: only Java $above_major found, tested up to Java $max; trying it" >&2
+    echo "$above $above_major"; return 0
+  fi
+  die "$engine needs Java $min or newer (tested $min..$max). Found:${found:- no JDK}." \
+      "Install a JDK $min+ (e.g. apt-get install openjdk-${min}-jdk-headless) or point ${engine^^}_JAVA_HOME at one."
+}
+
+# ---------------------------------------------------------------------------- fetch
+
+fetch_kafka() {
+  if [[ -f "$KAFKA_DIST/.complete" ]]; then return 0; fi
+  command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is needed to fetch the Kafka jars from Maven Central"
+  local t0 tmp
+  t0=$(ms)
+  log "kafka: fetching Apache Kafka $KAFKA_VERSION jars from Maven Central (Maven repo $M2_DIR)"
+  tmp="$KAFKA_DIST.tmp.$$"
+  rm -rf "$tmp"; mkdir -p "$tmp/libs"
+  if ! mvn -q -B -f "$ENGINES_DIR/kafka/pom.xml" \
+      -Dmaven.repo.local="$M2_DIR" \
+      -Dkafka.version="$KAFKA_VERSION" -Dlog4j.version="$LOG4J_VERSION" \
+      -DoutputDirectory="$tmp/libs" \
+      dependency:copy-dependencies >"$tmp/mvn.log" 2>&1; then
+    show_log_tail "$tmp/mvn.log"
+    rm -rf "$tmp"
+    die "kafka: mvn dependency:copy-dependencies failed"
+  fi
+  [[ -f "$tmp/libs/kafka_2.13-$KAFKA_VERSION.jar" ]] || { rm -rf "$tmp"; die "kafka: kafka_2.13-$KAFKA_VERSION.jar missing after mvn"; }
+  rm -f "$tmp/mvn.log"
+  rm -rf "$KAFKA_DIST"
+  mv "$tmp" "$KAFKA_DIST"
+  touch "$KAFKA_DIST/.complete"
+  log "kafka: $(ls "$KAFKA_LIBS" | wc -l) jars, $(du -sm "$KAFKA_LIBS" | cut -f1) MB in $KAFKA_LIBS ($(since "$t0"))"
+}
+
+fetch_es() {
+  if [[ -f "$ES_DIST/.complete" ]]; then return 0; fi
+  local t0 url zip tmp want got algo
+  t0=$(ms)
+  url="$MAVEN_CENTRAL_URL/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ES_VERSION/elasticsearch-$ES_VERSION.zip"
+  zip="$DIST_DIR/elasticsearch-$ES_VERSION.zip"
+  log "elasticsearch: downloading $url"
+  curl -fsSL --retry 3 --connect-timeout 20 -o "$zip.part" "$url" || die "elasticsearch: download failed: $url"
+  # Maven Central serves .sha512 next to the zip (and always .sha1): check the strongest found.
+  for algo in sha512 sha1; do
+    if want="$(curl -fsSL --retry 3 "$url.$algo" 2>/dev/null)"; then
+      want="${want%% *}"; want="$(tr -d '[:space:]' <<<"$want")"
+      got="$("${algo}sum" "$zip.part" | cut -d' ' -f1)"
+      [[ "$got" == "$want" ]] || { rm -f "$zip.part"; die "elasticsearch: $algo mismatch for $url (got $got, want $want)"; }
+      log "elasticsearch: $algo verified ($(du -m "$zip.part" | cut -f1) MB)"
+      break
+    fi
+    want=""
+  done
+  [[ -n "$want" ]] || { rm -f "$zip.part"; die "elasticsearch: no .sha512/.sha1 checksum next to $url"; }
+  tmp="$DIST_DIR/es.tmp.$$"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  unzip -q "$zip.part" -d "$tmp" || { rm -rf "$tmp" "$zip.part"; die "elasticsearch: unzip failed"; }
+  [[ -x "$tmp/elasticsearch-$ES_VERSION/bin/elasticsearch" ]] || { rm -rf "$tmp"; die "elasticsearch: unexpected zip layout"; }
+  rm -rf "$ES_DIST"
+  mv "$tmp/elasticsearch-$ES_VERSION" "$ES_DIST"
+  rm -rf "$tmp" "$zip.part"   # the extracted tree is what is kept; the zip is not needed again
+  # Readable by the unprivileged user Elasticsearch runs as when we are root.
+  chmod -R a+rX "$ES_DIST"
+  touch "$ES_DIST/.complete"
+  log "elasticsearch: $ES_VERSION unpacked, $(du -sm "$ES_DIST" | cut -f1) MB in $ES_DIST ($(since "$t0"))"
+}
+
+# Both downloads, under a lock shared by all instances (parallel test runs).
+fetch_all() {
+  if [[ -f "$KAFKA_DIST/.complete" && -f "$ES_DIST/.complete" ]]; then return 0; fi
+  command -v curl >/dev/null 2>&1 || die "curl is needed"
+  command -v unzip >/dev/null 2>&1 || die "unzip is needed"
+  mkdir -p "$DIST_DIR"
+  (
+    exec 8>"$DIST_DIR/.lock"
+    flock -w 900 8 || die "timed out waiting for another fetch ($DIST_DIR/.lock)"
+    fetch_kafka
+    fetch_es
+  )
+}
+
+# ---------------------------------------------------------------------------- Kafka
+
+kafka_pid() { engine_pid "$KAFKA_DIR" "$KAFKA_DIR/kafka.pid"; }
+
+# Run a Kafka CLI class (java, class, args...) with the tools' quiet logging.
+kafka_tool() {
+  local java=$1; shift
+  "$java" -Xmx256m -XX:TieredStopAtLevel=1 \
+    -Dlog4j2.configurationFile="$ENGINES_DIR/kafka/log4j2-tools.yaml" \
+    -cp "$KAFKA_LIBS/*" "$@" 9>&- 8>&-
+}
+
+kafka_answers() {
+  local java=$1 port=$2
+  port_open "$port" || return 1
+  timeout 20 "$java" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -Dlog4j2.configurationFile="$ENGINES_DIR/kafka/log4j2-tools.yaml" \
+    -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.BrokerApiVersionsCommand \
+    --bootstrap-server "127.0.0.1:$port" >/dev/null 2>&1 9>&- 8>&-
+}
+
+kafka_start() {
+  local t0 pid java major port cport
+  t0=$(ms)
+  mkdir -p "$KAFKA_DIR/config" "$KAFKA_DIR/data" "$KAFKA_DIR/logs"
+
+  if pid="$(kafka_pid)"; then
+    port="$(read_run_env "$KAFKA_DIR/run.env" KAFKA_PORT)"; port="${port:-$KAFKA_PORT}"
+    java="$(read_run_env "$KAFKA_DIR/run.env" JAVA)/bin/java"
+    if [[ ! -x "$java" ]]; then
+      read -r java major < <(pick_java kafka "${KAFKA_JAVA_HOME:-}" "$KAFKA_JAVA_MIN" "$KAFKA_JAVA_MAX_TESTED")
+      java="$java/bin/java"
+    fi
+    [[ "$port" == "$KAFKA_PORT" ]] || warn "kafka: instance '$ENGINES_NAME' already runs on port $port (KAFKA_PORT=$KAFKA_PORT ignored; run down first)"
+    log "kafka: already running (pid $pid), checking 127.0.0.1:$port"
+    kafka_wait_ready "$pid" "$java" "$port" "$t0"
+    return 0
+  fi
+
+  port_open "$KAFKA_PORT" && die "kafka: port $KAFKA_PORT is in use by another process (set KAFKA_PORT)"
+  port_open "$KAFKA_CONTROLLER_PORT" && die "kafka: controller port $KAFKA_CONTROLLER_PORT is in use by another process (set KAFKA_CONTROLLER_PORT)"
+
+  read -r java major < <(pick_java kafka "${KAFKA_JAVA_HOME:-}" "$KAFKA_JAVA_MIN" "$KAFKA_JAVA_MAX_TESTED")
+  [[ -n "${java:-}" ]] || exit 1
+  render "$ENGINES_DIR/kafka/server.properties.tmpl" "$KAFKA_DIR/config/server.properties" \
+    "KAFKA_PORT=$KAFKA_PORT" "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT" "KAFKA_DATA_DIR=$KAFKA_DIR/data"
+
+  # First start of this instance: format the KRaft storage (kafka-storage format).
+  if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
+    if [[ ! -s "$KAFKA_DIR/cluster.id" ]]; then
+      kafka_tool "$java/bin/java" kafka.tools.StorageTool random-uuid >"$KAFKA_DIR/cluster.id"
+    fi
+    log "kafka: formatting storage in $KAFKA_DIR/data (cluster id $(<"$KAFKA_DIR/cluster.id"))"
+    kafka_tool "$java/bin/java" kafka.tools.StorageTool format \
+        -t "$(<"$KAFKA_DIR/cluster.id")" -c "$KAFKA_DIR/config/server.properties" \
+        >"$KAFKA_DIR/logs/format.log" 2>&1 \
+      || { show_log_tail "$KAFKA_DIR/logs/format.log"; die "kafka: storage format failed"; }
+  fi
+
+  log "kafka: starting $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT) with Java $major ($java)"
+  # shellcheck disable=SC2086
+  (
+    cd "$KAFKA_DIR"
+    exec setsid nohup "$java/bin/java" $KAFKA_HEAP_OPTS \
+      -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+      -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+      -Dlog4j2.configurationFile="$ENGINES_DIR/kafka/log4j2.yaml" \
+      -Dkafka.logs.dir="$KAFKA_DIR/logs" \
+      "$(marker_of "$KAFKA_DIR")" \
+      -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_DIR/config/server.properties" \
+      </dev/null >"$KAFKA_DIR/logs/stdout.log" 2>&1 9>&- 8>&-
+  ) &
+  pid=$!
+  echo "$pid" >"$KAFKA_DIR/kafka.pid"
+  write_run_env "$KAFKA_DIR/run.env" "VERSION=$KAFKA_VERSION" "JAVA=$java" "JAVA_MAJOR=$major" \
+    "KAFKA_PORT=$KAFKA_PORT" "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT"
+  kafka_wait_ready "$pid" "$java/bin/java" "$KAFKA_PORT" "$t0"
+}
+
+kafka_wait_ready() {
+  local pid=$1 java=$2 port=$3 t0=$4 deadline
+  deadline=$(( $(now) + ENGINES_TIMEOUT ))
+  until kafka_answers "$java" "$port"; do
+    if ! pid_alive "$pid"; then
+      show_log_tail "$KAFKA_DIR/logs/stdout.log" "$KAFKA_DIR/logs/server.log"
+      rm -f "$KAFKA_DIR/kafka.pid"
+      die "kafka: the broker exited during startup (logs in $KAFKA_DIR/logs)"
+    fi
+    if (( $(now) >= deadline )); then
+      show_log_tail "$KAFKA_DIR/logs/stdout.log" "$KAFKA_DIR/logs/server.log"
+      die "kafka: no answer on 127.0.0.1:$port after ${ENGINES_TIMEOUT}s (pid $pid left running; 'engines.sh down' stops it)"
+    fi
+    sleep 1
+  done
+  log "kafka: ready on 127.0.0.1:$port (pid $pid, $(since "$t0"))"
+}
+
+kafka_stop() {
+  local pid
+  if pid="$(kafka_pid)"; then
+    stop_pid kafka "$pid"
+    # Any other JVM of this instance left behind (e.g. after a lost pid file).
+    for pid in $(pids_with_marker "$(marker_of "$KAFKA_DIR")"); do stop_pid kafka "$pid"; done
+    log "kafka: stopped"
+  else
+    log "kafka: not running"
+  fi
+  rm -f "$KAFKA_DIR/kafka.pid"
+}
+
+kafka_status() {
+  local pid port version major
+  if pid="$(kafka_pid)"; then
+    port="$(read_run_env "$KAFKA_DIR/run.env" KAFKA_PORT)"
+    version="$(read_run_env "$KAFKA_DIR/run.env" VERSION)"
+    major="$(read_run_env "$KAFKA_DIR/run.env" JAVA_MAJOR)"
+    if kafka_answers "$(read_run_env "$KAFKA_DIR/run.env" JAVA)/bin/java" "$port"; then
+      log "kafka          running   pid $pid  bootstrap 127.0.0.1:$port  Apache Kafka $version (KRaft)  Java $major"
+      return 0
+    fi
+    log "kafka          starting/unresponsive  pid $pid  bootstrap 127.0.0.1:$port  logs $KAFKA_DIR/logs"
+    return 1
+  fi
+  log "kafka          stopped"
+  return 1
+}
+
+# ---------------------------------------------------------------------------- Elasticsearch
+
+es_pid() { engine_pid "$ES_DIR" "$ES_DIR/es.pid"; }
+
+# Elasticsearch refuses to run as root: when we are root it runs as $ES_RUN_AS (via setpriv).
+check_es_run_as() {
+  [[ $EUID -eq 0 ]] || return 0
+  id "$ES_RUN_AS" >/dev/null 2>&1 || die "elasticsearch: ES_RUN_AS user '$ES_RUN_AS' does not exist"
+  command -v setpriv >/dev/null 2>&1 || die "elasticsearch: setpriv (util-linux) is needed to drop root"
+}
+
+es_run_prefix() {
+  [[ $EUID -eq 0 ]] || return 0
+  echo "setpriv --reuid=$ES_RUN_AS --regid=$(id -g "$ES_RUN_AS") --clear-groups"
+}
+
+es_health() {
+  # Succeeds once the cluster is yellow or green (HTTP 408 on timeout makes curl -f fail).
+  curl -fsS -m 10 "http://127.0.0.1:$1/_cluster/health?wait_for_status=yellow&timeout=${2:-1s}" >/dev/null 2>&1
+}
+
+es_start() {
+  local t0 pid java major port prefix
+  t0=$(ms)
+  mkdir -p "$ES_DIR/config" "$ES_DIR/data" "$ES_DIR/logs" "$ES_DIR/tmp"
+
+  if pid="$(es_pid)"; then
+    port="$(read_run_env "$ES_DIR/run.env" ES_PORT)"; port="${port:-$ES_PORT}"
+    [[ "$port" == "$ES_PORT" ]] || warn "elasticsearch: instance '$ENGINES_NAME' already runs on port $port (ES_PORT=$ES_PORT ignored; run down first)"
+    log "elasticsearch: already running (pid $pid), checking 127.0.0.1:$port"
+    es_wait_ready "$pid" "$port" "$t0"
+    return 0
+  fi
+
+  port_open "$ES_PORT" && die "elasticsearch: port $ES_PORT is in use by another process (set ES_PORT)"
+  port_open "$ES_TRANSPORT_PORT" && die "elasticsearch: transport port $ES_TRANSPORT_PORT is in use by another process (set ES_TRANSPORT_PORT)"
+
+  read -r java major < <(pick_java es "${ES_JAVA_HOME:-}" "$ES_JAVA_MIN" "$ES_JAVA_MAX_TESTED")
+  [[ -n "${java:-}" ]] || exit 1
+
+  # Config: the distribution's files plus our elasticsearch.yml. The node runs with its
+  # logs folder as working directory, so gc.log lands there; keep at most 4 x 16 MB of it.
+  sed -e 's|filecount=32,filesize=64m|filecount=4,filesize=16m|' \
+    "$ES_DIST/config/jvm.options" >"$ES_DIR/config/jvm.options"
+  cp "$ES_DIST/config/log4j2.properties" "$ES_DIR/config/log4j2.properties"
+  mkdir -p "$ES_DIR/config/jvm.options.d"
+  render "$ENGINES_DIR/elasticsearch/elasticsearch.yml.tmpl" "$ES_DIR/config/elasticsearch.yml" \
+    "ES_CLUSTER_NAME=$ES_CLUSTER_NAME" "ES_DATA_DIR=$ES_DIR/data" "ES_LOGS_DIR=$ES_DIR/logs" \
+    "ES_PORT=$ES_PORT" "ES_TRANSPORT_PORT=$ES_TRANSPORT_PORT"
+
+  check_es_run_as
+  prefix="$(es_run_prefix)"
+  if [[ -n "$prefix" ]]; then
+    chown -R "$ES_RUN_AS:$(id -g "$ES_RUN_AS")" "$ES_DIR"
+    # shellcheck disable=SC2086
+    $prefix test -r "$ES_DIST/lib/elasticsearch-$ES_VERSION.jar" -a -w "$ES_DIR/data" \
+      || die "elasticsearch: runs as '$ES_RUN_AS' (root is refused) but that user cannot read $ES_DIST or write $ES_DIR;" \
+             "put MEETUP_CACHE_DIR on a path every user can traverse, or set ES_RUN_AS"
+  fi
+
+  log "elasticsearch: starting $ES_VERSION on 127.0.0.1:$ES_PORT (transport :$ES_TRANSPORT_PORT) with Java $major ($java)${prefix:+ as user $ES_RUN_AS}"
+  rm -f "$ES_DIR/es.pid"
+  # `elasticsearch -d` returns once the node has started (or failed); run it in the
+  # background so Kafka can start meanwhile. The server JVM writes its own pid file.
+  # shellcheck disable=SC2086
+  (
+    cd "$ES_DIR"
+    export ES_JAVA_HOME="$java" ES_PATH_CONF="$ES_DIR/config" ES_TMPDIR="$ES_DIR/tmp"
+    export ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP $(marker_of "$ES_DIR")"
+    unset JAVA_HOME
+    exec setsid $prefix "$ES_DIST/bin/elasticsearch" -d -p "$ES_DIR/es.pid" \
+      </dev/null >"$ES_DIR/launcher.log" 2>&1 9>&- 8>&-
+  ) &
+  local launcher=$!
+  write_run_env "$ES_DIR/run.env" "VERSION=$ES_VERSION" "JAVA=$java" "JAVA_MAJOR=$major" \
+    "ES_PORT=$ES_PORT" "ES_TRANSPORT_PORT=$ES_TRANSPORT_PORT" "RUN_AS=${prefix:+$ES_RUN_AS}"
+  if ! wait "$launcher"; then
+    # The node's own log says why; the launcher's output only when the node never got that far.
+    if [[ -s "$ES_DIR/logs/$ES_CLUSTER_NAME.log" ]]; then
+      show_log_tail "$ES_DIR/logs/$ES_CLUSTER_NAME.log"
+    else
+      show_log_tail "$ES_DIR/launcher.log"
+    fi
+    rm -f "$ES_DIR/es.pid"
+    die "elasticsearch: failed to start (logs in $ES_DIR/logs)"
+  fi
+  pid="$(es_pid)" || { show_log_tail "$ES_DIR/launcher.log"; die "elasticsearch: started but no process found"; }
+  es_wait_ready "$pid" "$ES_PORT" "$t0"
+}
+
+es_wait_ready() {
+  local pid=$1 port=$2 t0=$3 deadline
+  deadline=$(( $(now) + ENGINES_TIMEOUT ))
+  until es_health "$port" 1s; do
+    if ! pid_alive "$pid"; then
+      show_log_tail "$ES_DIR/launcher.log" "$ES_DIR/logs/$ES_CLUSTER_NAME.log"
+      rm -f "$ES_DIR/es.pid"
+      die "elasticsearch: the node exited during startup (logs in $ES_DIR/logs)"
+    fi
+    if (( $(now) >= deadline )); then
+      show_log_tail "$ES_DIR/logs/$ES_CLUSTER_NAME.log"
+      die "elasticsearch: not yellow/green on 127.0.0.1:$port after ${ENGINES_TIMEOUT}s (pid $pid left running; 'engines.sh down' stops it)"
+    fi
+    sleep 1
+  done
+  log "elasticsearch: ready on http://127.0.0.1:$port (pid $pid, $(since "$t0"))"
+}
+
+es_stop() {
+  local pid
+  if pid="$(es_pid)"; then
+    stop_pid elasticsearch "$pid"
+    for pid in $(pids_with_marker "$(marker_of "$ES_DIR")"); do stop_pid elasticsearch "$pid"; done
+    log "elasticsearch: stopped"
+  else
+    log "elasticsearch: not running"
+  fi
+  rm -f "$ES_DIR/es.pid"
+}
+
+es_status() {
+  local pid port info health
+  if pid="$(es_pid)"; then
+    port="$(read_run_env "$ES_DIR/run.env" ES_PORT)"
+    if info="$(curl -fsS -m 5 "http://127.0.0.1:$port/_cat/nodes?h=version,jdk" 2>/dev/null)"; then
+      health="$(curl -fsS -m 5 "http://127.0.0.1:$port/_cat/health?h=status" 2>/dev/null | tr -d '[:space:]')"
+      read -r version jdk <<<"$info"
+      log "elasticsearch  running   pid $pid  url http://127.0.0.1:$port  Elasticsearch $version ($health)  Java $jdk"
+      return 0
+    fi
+    log "elasticsearch  starting/unresponsive  pid $pid  url http://127.0.0.1:$port  logs $ES_DIR/logs"
+    return 1
+  fi
+  log "elasticsearch  stopped"
+  return 1
+}
+
+# ---------------------------------------------------------------------------- commands
+
+cmd_status() {
+  local rc=0
+  log "instance '$ENGINES_NAME' ($INSTANCE_DIR)"
+  kafka_status || rc=3
+  es_status || rc=3
+  return $rc
+}
+
+cmd_up() {
+  local t0 kp ep rc=0
+  t0=$(ms)
+  fetch_all
+  # Start both at once; each waits for its own readiness.
+  ( kafka_start ) & kp=$!
+  ( es_start ) & ep=$!
+  wait "$kp" || rc=1
+  wait "$ep" || rc=1
+  (( rc == 0 )) || die "startup failed (see above); 'engines.sh down' stops whatever did start"
+  log "up in $(since "$t0")"
+  cmd_status || true
+  echo "KAFKA_BROKERS=127.0.0.1:$(read_run_env "$KAFKA_DIR/run.env" KAFKA_PORT)"
+  echo "ELASTICSEARCH_URL=http://127.0.0.1:$(read_run_env "$ES_DIR/run.env" ES_PORT)"
+}
+
+cmd_down() {
+  ( kafka_stop ) & local kp=$!
+  ( es_stop ) & local ep=$!
+  wait "$kp"; wait "$ep"
+}
+
+# Pinned versions versus the newest ones Maven Central lists (to decide on a bump).
+cmd_versions() {
+  local base="$MAVEN_CENTRAL_URL" kafka_latest es_latest
+  kafka_latest="$(curl -fsSL "$base/org/apache/kafka/kafka_2.13/maven-metadata.xml" \
+    | sed -n 's:.*<version>\([0-9][0-9.]*\)</version>.*:\1:p' | sort -V | tail -n1)" || kafka_latest="?"
+  es_latest="$(curl -fsSL "$base/org/elasticsearch/distribution/integ-test-zip/elasticsearch/maven-metadata.xml" \
+    | sed -n 's:.*<version>\([0-9][0-9.]*\)</version>.*:\1:p' | sort -V | tail -n1)" || es_latest="?"
+  log "kafka          pinned $KAFKA_VERSION  newest on Maven Central $kafka_latest"
+  log "elasticsearch  pinned $ES_VERSION  newest on Maven Central $es_latest"
+  log "(pins live in $ENGINES_DIR/versions.env)"
+}
+
+cmd_clean() {
+  cmd_down
+  log "removing instance state $INSTANCE_DIR (downloads in $DIST_DIR are kept)"
+  rm -rf "$INSTANCE_DIR"
+}
+
+usage() {
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+}
+
+main() {
+  local cmd="${1:-}"
+  case "$cmd" in
+    -h|--help|help|"") usage; [[ -n "$cmd" ]]; exit $? ;;
+  esac
+  validate_env
+  setup_paths
+  case "$cmd" in
+    fetch) fetch_all; log "cache ready: $KAFKA_DIST, $ES_DIST" ;;
+    versions) cmd_versions ;;
+    up) lock_instance; cmd_up ;;
+    down) lock_instance; cmd_down ;;
+    status) cmd_status ;;
+    clean) lock_instance; cmd_clean ;;
+    kafka-start) lock_instance; fetch_all; kafka_start ;;
+    kafka-stop) lock_instance; kafka_stop ;;
+    es-start) lock_instance; fetch_all; es_start ;;
+    es-stop) lock_instance; es_stop ;;
+    *) usage >&2; die "unknown command '$cmd'" ;;
+  esac
+}
+
+main "$@"
