@@ -23,7 +23,7 @@ TEST_ENGINES_NAME ?= test
 TEST_ES_TRANSPORT_PORT ?= 29300
 TEST_ENGINES := ENGINES_NAME=$(TEST_ENGINES_NAME) KAFKA_PORT=$(TEST_KAFKA_PORT) ES_PORT=$(TEST_ES_PORT) ES_TRANSPORT_PORT=$(TEST_ES_TRANSPORT_PORT)
 
-.PHONY: help install build typecheck lint format test test-unit test-integration \
+.PHONY: help install build typecheck lint format test test-unit test-integration bench \
         engines-up engines-down engines-status engines-fetch bootstrap demo demo-down clean
 
 help: ## list targets
@@ -54,6 +54,10 @@ test-integration: build ## integration tests against the real engines (started a
 	$(TEST_ENGINES) tools/run-with-engines.sh npm run test:integration -- $(JEST_ARGS)
 
 test: lint typecheck test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
+
+bench: build ## benchmarks (speed, memory) against their own engine instance; BENCH=<name> picks some
+	ENGINES_NAME=bench KAFKA_PORT=49092 ES_PORT=49200 ES_TRANSPORT_PORT=49300 \
+	  tools/run-with-engines.sh tools/bench.sh
 
 engines-fetch: ## download Kafka and Elasticsearch into the cache (no start)
 	$(DEMO_ENGINES) tools/engines/engines.sh fetch

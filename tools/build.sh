@@ -2,11 +2,19 @@
 # Transpiles every app and lib (src → dist) with SWC. Type checking is a
 # separate step (`npm run typecheck`): SWC only strips types, which keeps the
 # build fast; decorator metadata for NestJS is emitted (see .swcrc).
+#
+# Usage: tools/build.sh [project-dir …]   (default: every app and lib)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 swc=$root/node_modules/.bin/swc
+if [ $# -gt 0 ]; then
+  projects=()
+  for dir in "$@"; do projects+=("$(cd "$dir" && pwd)"); done
+else
+  projects=("$root"/libs/*/ "$root"/apps/*/)
+fi
 pids=()
-for project in "$root"/libs/*/ "$root"/apps/*/; do
+for project in "${projects[@]}"; do
   [ -d "$project/src" ] || continue
   (
     cd "$project"

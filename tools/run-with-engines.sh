@@ -8,4 +8,7 @@ trap '"$engines" down' EXIT
 "$engines" up
 export TEST_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}"
 export TEST_ES_URL="http://127.0.0.1:${ES_PORT}"
+# For tests that stop and restart an engine (see libs/test-support engine-control).
+export TEST_ENGINES_NAME="${ENGINES_NAME}" TEST_KAFKA_PORT="${KAFKA_PORT}" TEST_ES_PORT="${ES_PORT}"
+export TEST_ES_TRANSPORT_PORT="${ES_TRANSPORT_PORT:-}"
 "$@"
