@@ -1,0 +1,2 @@
+export * from './time-buckets';
+export * from './partition-watermark';

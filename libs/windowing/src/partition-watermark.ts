@@ -1,0 +1,24 @@
+/**
+ * The event-time watermark of one Kafka partition: the largest `mtime` seen
+ * before the current record. A record is late when its time lies more than
+ * the allowed lateness behind it. Per partition, so the decision depends only
+ * on the partition's order and a replay decides exactly as the first run.
+ */
+export class PartitionWatermark {
+  constructor(
+    private readonly allowedLatenessMs: number,
+    private current: number = Number.NEGATIVE_INFINITY,
+  ) {}
+
+  get value(): number {
+    return this.current;
+  }
+
+  isLate(time: number): boolean {
+    return time < this.current - this.allowedLatenessMs;
+  }
+
+  advance(time: number): void {
+    if (time > this.current) this.current = time;
+  }
+}
