@@ -37,6 +37,12 @@ describe('toRsvpDocument', () => {
     expect(doc.venue?.location).toEqual({ lat: 25.05, lon: 121.5 });
   });
 
+  it('names the country and its continent', () => {
+    const doc = toRsvpDocument(rsvp, indexedAt);
+    expect(doc.group.group_country_name).toBe('Taiwan');
+    expect(doc.group.group_continent).toBe('AS');
+  });
+
   it('counts no attendees for a no, whatever the guests', () => {
     expect(toRsvpDocument({ ...rsvp, response: 'no' }, indexedAt).attendees).toBe(0);
   });

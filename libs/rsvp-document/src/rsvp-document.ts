@@ -1,4 +1,5 @@
 import { attendeesOf, type Rsvp } from '@meetup/contracts';
+import { countryInfo } from '@meetup/country-info';
 
 export interface GeoPoint {
   lat: number;
@@ -11,6 +12,9 @@ export type RsvpDocument = Rsvp & {
   attendees: number;
   group: Rsvp['group'] & {
     group_location: GeoPoint;
+    /** From the country code; absent for a code no country list knows. */
+    group_country_name?: string;
+    group_continent?: string;
     topic_names: string[];
     topic_urlkeys: string[];
   };
@@ -30,6 +34,7 @@ export function venueLocation(venue: Rsvp['venue']): GeoPoint | undefined {
 export function toRsvpDocument(rsvp: Rsvp, indexedAt: Date): RsvpDocument {
   const { venue, ...rest } = rsvp;
   const location = venueLocation(venue);
+  const country = countryInfo(rsvp.group.group_country);
   return {
     ...rest,
     indexed_at: indexedAt.toISOString(),
@@ -37,6 +42,7 @@ export function toRsvpDocument(rsvp: Rsvp, indexedAt: Date): RsvpDocument {
     group: {
       ...rsvp.group,
       group_location: { lat: rsvp.group.group_lat, lon: rsvp.group.group_lon },
+      ...(country ? { group_country_name: country.name, group_continent: country.continent } : {}),
       topic_names: rsvp.group.group_topics.map((t) => t.topic_name),
       topic_urlkeys: rsvp.group.group_topics.map((t) => t.urlkey),
     },
