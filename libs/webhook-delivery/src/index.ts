@@ -1,0 +1,4 @@
+export * from './url-guard';
+export * from './signature';
+export * from './body-template';
+export * from './webhook-sender';
