@@ -1,4 +1,10 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { HttpConfig, TelemetryConfig } from '@meetup/config';
 import {
   createLogger,
@@ -25,6 +31,8 @@ export interface ServiceParts {
   /** The service's own Nest modules. */
   imports: DynamicModule[];
   readiness: ReadinessCheck[];
+  /** Adjusts the Nest application before it listens (e.g. serves an OpenAPI document). */
+  configure?: (app: INestApplication) => Promise<void> | void;
 }
 
 export interface BootServiceOptions {
@@ -80,6 +88,6 @@ export async function bootService(options: BootServiceOptions): Promise<ServiceC
     ],
     providers: [{ provide: SHUTDOWN_STEPS, useValue: steps }, ShutdownRunner],
   };
-  await runHttpService({ module: root, http: options.http, logger });
+  await runHttpService({ module: root, http: options.http, logger, configure: parts.configure });
   return context;
 }

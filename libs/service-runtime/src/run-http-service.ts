@@ -9,6 +9,8 @@ export interface RunHttpServiceOptions {
   module: DynamicModule;
   http: HttpConfig;
   logger: Logger;
+  /** Runs before the application listens. */
+  configure?: (app: INestApplication) => Promise<void> | void;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function runHttpService(options: RunHttpServiceOptions): Promise<IN
   const appOptions: NestApplicationOptions = { bufferLogs: true };
   const app = await NestFactory.create(options.module, appOptions);
   app.useLogger(app.get(NestPinoLogger));
+  await options.configure?.(app);
   await app.listen(options.http.port, options.http.host);
   const address = (app.getHttpServer() as Server).address() as { port: number } | null;
   options.logger.info({ host: options.http.host, port: address?.port }, 'service listening');
