@@ -12,6 +12,10 @@ export const IndexAliases = {
   events: 'meetup_events',
   alertRules: 'meetup_alert_rules',
   alertHistory: 'meetup_alert_history',
+  /** Alerting internals: per-rule alert state, notification outbox, evaluation leases. */
+  alertState: 'meetup_alert_state',
+  alertOutbox: 'meetup_alert_outbox',
+  alertLeases: 'meetup_alert_leases',
 } as const;
 
 export type IndexAlias = (typeof IndexAliases)[keyof typeof IndexAliases];

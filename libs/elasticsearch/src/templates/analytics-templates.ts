@@ -191,6 +191,96 @@ const alertHistory: IndexSpec = {
   },
 };
 
+/** One document per rule: the lifecycle state of each of its alert groups (read and written with if_seq_no). */
+const alertState: IndexSpec = {
+  alias: IndexAliases.alertState,
+  version: 1,
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      rule_id: field.id(),
+      groups: field.opaque(),
+      snoozed_until: field.time(),
+      updated_at: field.time(),
+      replica: field.id(),
+    },
+  },
+};
+
+/** One document per notification, id = its idempotency key, written before it is sent. */
+const alertOutbox: IndexSpec = {
+  alias: IndexAliases.alertOutbox,
+  version: 1,
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      rule_id: field.id(),
+      group: field.keyword(),
+      kind: field.code(),
+      action_id: field.id(),
+      status: field.code(),
+      rounds: field.integer(),
+      view: field.opaque(),
+      created_at: field.time(),
+      sent_at: field.time(),
+      replica: field.id(),
+    },
+  },
+};
+
+/** One document per rule: which replica evaluates it, until when, and when it last ran. */
+const alertLeases: IndexSpec = {
+  alias: IndexAliases.alertLeases,
+  version: 1,
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      rule_id: field.id(),
+      owner: field.id(),
+      expires_at: field.time(),
+      last_run_at: field.time(),
+    },
+  },
+};
+
+/** Counted messages (first or changed answer, not late): what the aggregates are computed from. */
+const rsvpActivity: IndexSpec = {
+  alias: IndexAliases.rsvpActivity,
+  version: 1,
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      rsvp_id: field.id(),
+      mtime: field.time(),
+      partition: field.integer(),
+      country: field.code(),
+      response: field.code(),
+      guests: field.integer(),
+      attendees: field.integer(),
+      /** `urlkey<TAB>topic name`, one per distinct urlkey of the group. */
+      topics: field.keyword(),
+    },
+  },
+};
+
+/** Aggregator recovery points; the dedup state text stays unmapped in _source. */
+const aggregatorState: IndexSpec = {
+  alias: IndexAliases.aggregatorState,
+  version: 1,
+  mappings: {
+    dynamic: false,
+    properties: {
+      kind: field.code(),
+      group: field.id(),
+      topic: field.id(),
+      partition: field.integer(),
+      offset: field.count(),
+      watermark: field.count(),
+      updated_at: field.time(),
+    },
+  },
+};
+
 /** Every index of the system, in the order the bootstrap creates them. */
 export const analyticsIndexSpecs: readonly IndexSpec[] = [
   rsvps,
@@ -201,4 +291,7 @@ export const analyticsIndexSpecs: readonly IndexSpec[] = [
   events,
   alertRules,
   alertHistory,
+  alertState,
+  alertOutbox,
+  alertLeases,
 ];
