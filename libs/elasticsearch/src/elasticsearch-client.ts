@@ -27,7 +27,9 @@ export function createElasticsearchClient({
 }
 
 /** Resolves with the cluster status when it is yellow or green; rejects when red or unreachable. */
-export async function checkElasticsearchHealthy(client: Client): Promise<{ clusterStatus: string }> {
+export async function checkElasticsearchHealthy(
+  client: Client,
+): Promise<{ clusterStatus: string }> {
   const health = await client.cluster.health({ timeout: '2s' });
   if (health.status === 'red') throw new Error('elasticsearch cluster status is red');
   return { clusterStatus: health.status };
