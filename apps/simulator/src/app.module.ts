@@ -1,15 +1,33 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import type { SimulatorConfig } from './config/simulator.config';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Simulator } from './simulator.service';
 
-export const SIMULATOR_CONFIG = Symbol('SIMULATOR_CONFIG');
+export const SIMULATOR = Symbol('SIMULATOR');
+
+class SimulatorLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(SIMULATOR) private readonly simulator: Simulator) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.simulator.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.simulator.stop();
+  }
+}
 
 /** The Meetup-compatible stream server. */
 @Module({})
 export class SimulatorModule {
-  static forRoot(config: SimulatorConfig): DynamicModule {
+  static forRoot(deps: { simulator: Simulator }): DynamicModule {
     return {
       module: SimulatorModule,
-      providers: [{ provide: SIMULATOR_CONFIG, useValue: config }],
+      providers: [{ provide: SIMULATOR, useValue: deps.simulator }, SimulatorLifecycle],
     };
   }
 }
