@@ -27,7 +27,11 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
-      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts', '<rootDir>/tools/test/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs}/*/src/**/*.spec.ts',
+        '<rootDir>/tools/test/**/*.spec.ts',
+        '<rootDir>/charts/*/tests/**/*.spec.ts',
+      ],
     },
     {
       displayName: 'integration',
