@@ -1,25 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Client } from '@elastic/elasticsearch';
-import type { BatchConfig } from './config/batch.config';
+import { BATCH_DEPS, type BatchDeps } from './job/batch-deps';
+import { BatchJob } from './job/batch.job';
 
-export const BATCH_CONFIG = Symbol('BATCH_CONFIG');
-export const ELASTICSEARCH = Symbol('ELASTICSEARCH');
-
-export interface BatchDeps {
-  config: BatchConfig;
-  elasticsearch: Client;
-}
-
-/** Per-group and per-event statistics computed inside Elasticsearch. */
+/** Per-group and per-event statistics computed inside Elasticsearch (a standalone application). */
 @Module({})
 export class BatchModule {
   static forRoot(deps: BatchDeps): DynamicModule {
     return {
       module: BatchModule,
-      providers: [
-        { provide: BATCH_CONFIG, useValue: deps.config },
-        { provide: ELASTICSEARCH, useValue: deps.elasticsearch },
-      ],
+      providers: [{ provide: BATCH_DEPS, useValue: deps }, BatchJob],
+      exports: [BatchJob],
     };
   }
 }

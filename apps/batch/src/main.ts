@@ -1,21 +1,48 @@
 import 'reflect-metadata';
-import { createElasticsearchClient, elasticsearchReadinessCheck } from '@meetup/elasticsearch';
-import { bootService, runMain } from '@meetup/service-runtime';
+import { NestFactory } from '@nestjs/core';
+import { parseBatchArgs } from '@meetup/batch-stats';
+import { createElasticsearchClient } from '@meetup/elasticsearch';
+import { createLogger, createMetricsRegistry, startTracing } from '@meetup/observability';
+import { runMain } from '@meetup/service-runtime';
 import { BatchModule } from './app.module';
 import { loadBatchConfig } from './config/batch.config';
+import { BatchJob } from './job/batch.job';
 
+/**
+ * A CronJob: runs one batch (`--mode incremental|full|range`) and exits with
+ * its status (0 success, 1 failure or bad configuration, 3 another run holds the lock).
+ */
 runMain('batch', async () => {
   const config = loadBatchConfig(process.env);
-  await bootService({
-    http: config.http,
-    telemetry: config.telemetry,
-    wire: ({ onShutdown }) => {
-      const elasticsearch = createElasticsearchClient({ config: config.elasticsearch });
-      onShutdown(() => elasticsearch.close());
-      return {
-        imports: [BatchModule.forRoot({ config, elasticsearch })],
-        readiness: [elasticsearchReadinessCheck(elasticsearch)],
-      };
-    },
+  const plan = parseBatchArgs(process.argv.slice(2));
+  const logger = createLogger({
+    serviceName: config.telemetry.serviceName,
+    level: config.telemetry.logLevel,
   });
+  const tracing = startTracing(config.telemetry);
+  const elasticsearch = createElasticsearchClient({ config: config.elasticsearch });
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.warn({ signal }, 'batch stopping');
+    stop.abort(new Error(`stopped by ${signal}`));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    const app = await NestFactory.createApplicationContext(
+      BatchModule.forRoot({
+        config,
+        elasticsearch,
+        logger,
+        registry: createMetricsRegistry(config.telemetry.serviceName),
+        interactive: process.stdout.isTTY,
+      }),
+      { logger: false, abortOnError: false },
+    );
+    process.exitCode = await app.get(BatchJob).run(plan, stop.signal);
+    await app.close();
+  } finally {
+    await elasticsearch.close();
+    await tracing.shutdown();
+  }
 });

@@ -1,17 +1,49 @@
+import { z } from 'zod';
 import {
   buildConfig,
   elasticsearchConfigFrom,
-  httpConfigFrom,
+  env,
+  parseEnv,
   telemetryConfigFrom,
   type EnvSource,
 } from '@meetup/config';
 
+/** How the job runs: index names, lock, checkpoint overlap, progress, metrics push. */
+function jobConfigFrom(source: EnvSource) {
+  const e = parseEnv(
+    {
+      INDEX_PREFIX: z
+        .string()
+        .regex(/^[a-z0-9_.-]*$/, 'must be lowercase letters, digits, _ . -')
+        .default(''),
+      BATCH_LOCK_TTL_SECONDS: env.positiveInt().default(600),
+      BATCH_CHECKPOINT_OVERLAP_SECONDS: env.nonNegativeInt().default(60),
+      BATCH_PROGRESS_INTERVAL_MS: env.positiveInt().default(5_000),
+      BATCH_GROUPS_PER_CHUNK: env.positiveInt().default(500),
+      BATCH_EVENTS_PER_CHUNK: env.positiveInt().default(2_000),
+      PUSHGATEWAY_URL: env.url().optional(),
+    },
+    source,
+  );
+  return {
+    indexPrefix: e.INDEX_PREFIX,
+    lockTtlMs: e.BATCH_LOCK_TTL_SECONDS * 1000,
+    /** Docs indexed this long before a run started are looked at again by the next run. */
+    checkpointOverlapMs: e.BATCH_CHECKPOINT_OVERLAP_SECONDS * 1000,
+    progressIntervalMs: e.BATCH_PROGRESS_INTERVAL_MS,
+    groupsPerChunk: e.BATCH_GROUPS_PER_CHUNK,
+    eventsPerChunk: e.BATCH_EVENTS_PER_CHUNK,
+    pushgatewayUrl: e.PUSHGATEWAY_URL,
+  };
+}
+
 export function loadBatchConfig(source: EnvSource) {
   return buildConfig({
-    http: () => httpConfigFrom(source, 8083),
     telemetry: () => telemetryConfigFrom(source, 'batch'),
     elasticsearch: () => elasticsearchConfigFrom(source),
+    job: () => jobConfigFrom(source),
   });
 }
 
 export type BatchConfig = ReturnType<typeof loadBatchConfig>;
+export type BatchJobConfig = BatchConfig['job'];

@@ -1,0 +1,284 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@elastic/elasticsearch';
+import {
+  allRsvps,
+  eventsIn,
+  groupsIn,
+  indexedSince,
+  mtimeBetween,
+  RawFields,
+  touchedKeysSpec,
+  type BatchMode,
+  type BatchRunPlan,
+  type RawQuery,
+} from '@meetup/batch-stats';
+import { IndexAliases } from '@meetup/contracts';
+import { analyticsIndexSpecs } from '@meetup/elasticsearch';
+import type { Logger } from '@meetup/observability';
+import type { BatchJobConfig } from '../config/batch.config';
+import { BatchLock } from './batch-lock';
+import { BulkSink } from './bulk-sink';
+import { CheckpointStore } from './checkpoint-store';
+import { computeEvents } from './event-stats.computation';
+import { computeGroups } from './group-stats.computation';
+import { IndexRebuild } from './index-rebuild';
+import { RawSnapshot } from './point-in-time';
+import type { ProgressReporter } from './progress-reporter';
+
+export interface BatchOutcome {
+  /** The mode that ran: an incremental run without a checkpoint is a full rebuild. */
+  mode: BatchMode;
+  documentsScanned: number;
+  groupsWritten: number;
+  eventsWritten: number;
+  documentsDeleted: number;
+}
+
+export interface BatchRunnerDeps {
+  client: Client;
+  config: BatchJobConfig;
+  logger: Logger;
+  progress: ProgressReporter;
+  now?: () => number;
+}
+
+interface RunContext {
+  snapshot: RawSnapshot;
+  computedAt: string;
+  /** Throws when the run must stop (signal, lost lock); called between pages. */
+  guard: () => void;
+}
+
+const versionOf = (alias: string): number =>
+  analyticsIndexSpecs.find((spec) => spec.alias === alias)?.version ?? 1;
+
+async function* chunked<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let chunk: T[] = [];
+  for await (const item of items) {
+    chunk.push(item);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** One run of the batch: lock, snapshot of the raw index, computation, checkpoint. */
+export class BatchRunner {
+  private readonly now: () => number;
+  private readonly names: { raw: string; groups: string; events: string; state: string };
+
+  constructor(private readonly deps: BatchRunnerDeps) {
+    this.now = deps.now ?? Date.now;
+    const prefix = deps.config.indexPrefix;
+    this.names = {
+      raw: prefix + IndexAliases.rsvps,
+      groups: prefix + IndexAliases.groups,
+      events: prefix + IndexAliases.events,
+      state: prefix + IndexAliases.batchState,
+    };
+  }
+
+  async run(plan: BatchRunPlan, signal: AbortSignal): Promise<BatchOutcome> {
+    const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    const lock = new BatchLock(this.deps.client, {
+      index: this.names.state,
+      owner,
+      ttlMs: this.deps.config.lockTtlMs,
+      now: this.now,
+    });
+    await lock.acquire(plan.mode);
+    this.deps.logger.info({ owner, mode: plan.mode }, 'batch lock acquired');
+    try {
+      return await this.runLocked(plan, () => {
+        signal.throwIfAborted();
+        lock.assertHeld();
+      });
+    } finally {
+      this.deps.progress.finish();
+      await lock.release();
+    }
+  }
+
+  private async runLocked(plan: BatchRunPlan, guard: () => void): Promise<BatchOutcome> {
+    const { client, config, logger } = this.deps;
+    // Taken before the refresh: whatever was indexed before it is in the snapshot, or
+    // (written late by a slow aggregator batch) within the checkpoint overlap.
+    const startedAt = this.now();
+    await client.indices.refresh({ index: this.names.raw });
+    const checkpoints = new CheckpointStore(client, this.names.state);
+    const checkpoint = await checkpoints.read();
+    const mode = plan.mode === 'incremental' && checkpoint === undefined ? 'full' : plan.mode;
+    logger.info({ mode, requested: plan.mode, checkpoint }, 'batch run starting');
+    const snapshot = await RawSnapshot.open(client, this.names.raw);
+    const context: RunContext = { snapshot, computedAt: new Date(startedAt).toISOString(), guard };
+    let outcome: BatchOutcome;
+    try {
+      if (mode === 'full') outcome = await this.rebuild(context);
+      else if (plan.mode === 'range')
+        outcome = await this.update(context, 'range', mtimeBetween(plan.fromMs, plan.toMs));
+      else outcome = await this.update(context, 'incremental', indexedSince(checkpoint ?? 0));
+    } finally {
+      await snapshot.close().catch((error: unknown) => {
+        logger.warn({ err: error }, 'closing the point in time failed');
+      });
+    }
+    if (mode !== 'range') {
+      await checkpoints.save(startedAt - config.checkpointOverlapMs, mode, this.now());
+    }
+    return outcome;
+  }
+
+  /** Full rebuild into new versioned indices, then one atomic alias swap. */
+  private async rebuild(context: RunContext): Promise<BatchOutcome> {
+    const { client } = this.deps;
+    const stamp = new Date(this.now()).toISOString().replace(/\D/g, '');
+    const rebuild = new IndexRebuild(
+      client,
+      [this.names.groups, this.names.events].map((alias) => ({ alias, version: versionOf(alias) })),
+      stamp,
+    );
+    await rebuild.create();
+    try {
+      const groupSink = new BulkSink(client, rebuild.indexFor(this.names.groups));
+      const eventSink = new BulkSink(client, rebuild.indexFor(this.names.events));
+      const scanned = await this.groupsPass(context, allRsvps(), groupSink);
+      await this.eventsPass(context, allRsvps(), eventSink);
+      const dropped = await rebuild.swap();
+      this.deps.logger.info({ dropped }, 'batch indices swapped');
+      return {
+        mode: 'full',
+        documentsScanned: scanned,
+        groupsWritten: groupSink.written,
+        eventsWritten: eventSink.written,
+        documentsDeleted: 0,
+      };
+    } catch (error) {
+      await rebuild.abandon().catch((cleanup: unknown) => {
+        this.deps.logger.warn({ err: cleanup }, 'dropping the half-built indices failed');
+      });
+      throw error;
+    }
+  }
+
+  /**
+   * Incremental and range runs: every group and event touched by the selected
+   * RSVPs is recomputed whole, in chunks, into the live indices. A whole group,
+   * because a changed answer can move an RSVP to another day: the day it left
+   * is found as a day document no longer produced, and deleted.
+   */
+  private async update(
+    context: RunContext,
+    mode: BatchMode,
+    touched: RawQuery,
+  ): Promise<BatchOutcome> {
+    const { client, config, progress } = this.deps;
+    const { snapshot } = context;
+    const groupSink = new BulkSink(client, this.names.groups);
+    progress.start('groups', await snapshot.estimateDistinct(touched, RawFields.groupId));
+    let scanned = 0;
+    const groupKeys = this.keys(
+      snapshot.buckets<{ key: { group: string } }>(touched, touchedKeysSpec('group')),
+      'group',
+    );
+    for await (const chunk of chunked(groupKeys, config.groupsPerChunk)) {
+      const pass = await computeGroups(snapshot, groupsIn(chunk), groupSink, {
+        computedAt: context.computedAt,
+        collectDayIds: true,
+        onGroup: (rsvps) => {
+          progress.advance(1, rsvps);
+        },
+        beforePage: context.guard,
+      });
+      scanned += pass.rsvps;
+      await groupSink.delete(await this.staleDays(chunk, pass.dayIds));
+    }
+    await groupSink.flush();
+    const eventSink = new BulkSink(client, this.names.events);
+    progress.start('events', await snapshot.estimateDistinct(touched, RawFields.eventId));
+    const eventKeys = this.keys(
+      snapshot.buckets<{ key: { event: string } }>(touched, touchedKeysSpec('event')),
+      'event',
+    );
+    for await (const chunk of chunked(eventKeys, config.eventsPerChunk)) {
+      await computeEvents(snapshot, eventsIn(chunk), eventSink, {
+        computedAt: context.computedAt,
+        onEvent: (rsvps) => {
+          progress.advance(1, rsvps);
+        },
+        beforePage: context.guard,
+      });
+    }
+    await eventSink.flush();
+    progress.finish();
+    await client.indices.refresh({ index: [this.names.groups, this.names.events] });
+    return {
+      mode,
+      documentsScanned: scanned,
+      groupsWritten: groupSink.written,
+      eventsWritten: eventSink.written,
+      documentsDeleted: groupSink.deleted,
+    };
+  }
+
+  private async groupsPass(context: RunContext, query: RawQuery, sink: BulkSink): Promise<number> {
+    const { progress } = this.deps;
+    progress.start('groups', await context.snapshot.estimateDistinct(query, RawFields.groupId));
+    const pass = await computeGroups(context.snapshot, query, sink, {
+      computedAt: context.computedAt,
+      collectDayIds: false,
+      onGroup: (rsvps) => {
+        progress.advance(1, rsvps);
+      },
+      beforePage: context.guard,
+    });
+    await sink.flush();
+    progress.finish();
+    return pass.rsvps;
+  }
+
+  private async eventsPass(context: RunContext, query: RawQuery, sink: BulkSink): Promise<void> {
+    const { progress } = this.deps;
+    progress.start('events', await context.snapshot.estimateDistinct(query, RawFields.eventId));
+    await computeEvents(context.snapshot, query, sink, {
+      computedAt: context.computedAt,
+      onEvent: (rsvps) => {
+        progress.advance(1, rsvps);
+      },
+      beforePage: context.guard,
+    });
+    await sink.flush();
+    progress.finish();
+  }
+
+  private async *keys<K extends string>(
+    buckets: AsyncIterable<{ key: Record<K, string> }>,
+    name: K,
+  ): AsyncGenerator<string> {
+    for await (const bucket of buckets) yield bucket.key[name];
+  }
+
+  /** Day documents of the groups that this run did not produce again. */
+  private async staleDays(
+    groups: readonly string[],
+    written: ReadonlySet<string>,
+  ): Promise<string[]> {
+    const stale: string[] = [];
+    const pages = this.deps.client.helpers.scrollSearch({
+      index: this.names.groups,
+      size: 5_000,
+      _source: false,
+      query: {
+        bool: { filter: [{ terms: { group_id: [...groups] } }, { term: { scope: 'day' } }] },
+      },
+    });
+    for await (const page of pages) {
+      for (const hit of page.body.hits.hits) {
+        if (hit._id !== undefined && !written.has(hit._id)) stale.push(hit._id);
+      }
+    }
+    return stale;
+  }
+}

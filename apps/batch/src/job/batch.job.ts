@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { BatchRunPlan } from '@meetup/batch-stats';
+import { BatchLockedError } from './batch-lock';
+import { BatchMetrics } from './batch-metrics';
+import { BatchRunner, type BatchOutcome } from './batch-runner';
+import { ProgressReporter } from './progress-reporter';
+import { BATCH_DEPS, type BatchDeps } from './batch-deps';
+
+/** Exit statuses of the job: a CronJob's history tells success, refusal and failure apart. */
+export const BatchExit = { success: 0, failed: 1, locked: 3 } as const;
+export type BatchExitCode = (typeof BatchExit)[keyof typeof BatchExit];
+
+/** Runs one batch and reports it: final log line with the metrics, Pushgateway when configured. */
+@Injectable()
+export class BatchJob {
+  constructor(@Inject(BATCH_DEPS) private readonly deps: BatchDeps) {}
+
+  async run(plan: BatchRunPlan, signal: AbortSignal): Promise<BatchExitCode> {
+    const { config, logger } = this.deps;
+    const started = Date.now();
+    const progress = new ProgressReporter({
+      logger,
+      interactive: this.deps.interactive,
+      intervalMs: config.job.progressIntervalMs,
+    });
+    const runner = new BatchRunner({
+      client: this.deps.elasticsearch,
+      config: config.job,
+      logger,
+      progress,
+    });
+    let outcome: BatchOutcome | undefined;
+    let exit: BatchExitCode = BatchExit.success;
+    try {
+      outcome = await runner.run(plan, signal);
+    } catch (error) {
+      if (error instanceof BatchLockedError) {
+        logger.warn({ owner: error.owner, expiresAt: error.expiresAt }, error.message);
+        return BatchExit.locked;
+      }
+      logger.error({ err: error }, 'batch failed');
+      exit = BatchExit.failed;
+    }
+    await this.report(plan, outcome, Date.now() - started);
+    return exit;
+  }
+
+  private async report(
+    plan: BatchRunPlan,
+    outcome: BatchOutcome | undefined,
+    ms: number,
+  ): Promise<void> {
+    const { config, logger } = this.deps;
+    const metrics = new BatchMetrics(this.deps.registry).record(
+      {
+        mode: outcome?.mode ?? plan.mode,
+        documentsScanned: outcome?.documentsScanned ?? 0,
+        groupsWritten: outcome?.groupsWritten ?? 0,
+        eventsWritten: outcome?.eventsWritten ?? 0,
+        documentsDeleted: outcome?.documentsDeleted ?? 0,
+        durationSeconds: ms / 1000,
+        success: outcome !== undefined,
+      },
+      Date.now(),
+    );
+    logger.info(
+      { mode: outcome?.mode ?? plan.mode, success: outcome !== undefined, metrics },
+      'batch finished',
+    );
+    if (config.job.pushgatewayUrl === undefined) return;
+    await new BatchMetrics(this.deps.registry)
+      .push(config.job.pushgatewayUrl)
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'pushing metrics failed');
+      });
+  }
+}
