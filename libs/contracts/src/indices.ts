@@ -16,6 +16,8 @@ export const IndexAliases = {
   alertState: 'meetup_alert_state',
   alertOutbox: 'meetup_alert_outbox',
   alertLeases: 'meetup_alert_leases',
+  /** The batch job's lock and checkpoint. */
+  batchState: 'meetup_batch_state',
 } as const;
 
 export type IndexAlias = (typeof IndexAliases)[keyof typeof IndexAliases];

@@ -243,6 +243,24 @@ const alertLeases: IndexSpec = {
   },
 };
 
+/** The batch job's lock (`_id` lock) and checkpoint (`_id` checkpoint). */
+const batchState: IndexSpec = {
+  alias: IndexAliases.batchState,
+  version: 1,
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      kind: field.code(),
+      owner: field.id(),
+      mode: field.code(),
+      acquired_at: field.time(),
+      expires_at: field.time(),
+      indexed_before: field.time(),
+      completed_at: field.time(),
+    },
+  },
+};
+
 /** Every index of the system, in the order the bootstrap creates them. */
 export const analyticsIndexSpecs: readonly IndexSpec[] = [
   rsvps,
@@ -256,4 +274,5 @@ export const analyticsIndexSpecs: readonly IndexSpec[] = [
   alertState,
   alertOutbox,
   alertLeases,
+  batchState,
 ];
