@@ -1,29 +1,33 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import type { Client } from '@elastic/elasticsearch';
-import type { Kafka } from 'kafkajs';
-import type { AggregatorConfig } from './config/aggregator.config';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { AggregatorRuntime, type AggregatorRuntimeDeps } from './aggregator-runtime';
 
-export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
-export const KAFKA = Symbol('KAFKA');
-export const ELASTICSEARCH = Symbol('ELASTICSEARCH');
+const RUNTIME = Symbol('AGGREGATOR_RUNTIME');
 
-export interface AggregatorDeps {
-  config: AggregatorConfig;
-  kafka: Kafka;
-  elasticsearch: Client;
+class AggregatorLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(RUNTIME) private readonly runtime: AggregatorRuntime) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.runtime.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.runtime.stop();
+  }
 }
 
 /** Consumes `meetup.rsvps` into the raw index and the real-time aggregates. */
 @Module({})
 export class AggregatorModule {
-  static forRoot(deps: AggregatorDeps): DynamicModule {
+  static forRoot(deps: AggregatorRuntimeDeps): DynamicModule {
     return {
       module: AggregatorModule,
-      providers: [
-        { provide: AGGREGATOR_CONFIG, useValue: deps.config },
-        { provide: KAFKA, useValue: deps.kafka },
-        { provide: ELASTICSEARCH, useValue: deps.elasticsearch },
-      ],
+      providers: [{ provide: RUNTIME, useValue: new AggregatorRuntime(deps) }, AggregatorLifecycle],
     };
   }
 }

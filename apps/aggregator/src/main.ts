@@ -10,14 +10,16 @@ runMain('aggregator', async () => {
   await bootService({
     http: config.http,
     telemetry: config.telemetry,
-    wire: ({ logger, onShutdown }) => {
+    wire: ({ logger, registry, onShutdown }) => {
       const kafka = createKafkaClient({ config: config.kafka, logger });
       const admin = kafka.admin();
       const elasticsearch = createElasticsearchClient({ config: config.elasticsearch });
       onShutdown(() => elasticsearch.close());
       onShutdown(() => admin.disconnect());
       return {
-        imports: [AggregatorModule.forRoot({ config, kafka, elasticsearch })],
+        imports: [
+          AggregatorModule.forRoot({ config, kafka, elasticsearch, logger, registry }),
+        ],
         readiness: [kafkaReadinessCheck(admin), elasticsearchReadinessCheck(elasticsearch)],
       };
     },

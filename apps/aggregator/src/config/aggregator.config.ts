@@ -1,11 +1,95 @@
+import { z } from 'zod';
+import { Topics } from '@meetup/contracts';
 import {
   buildConfig,
+  ConfigError,
   elasticsearchConfigFrom,
+  env,
   httpConfigFrom,
   kafkaConfigFrom,
+  parseEnv,
   telemetryConfigFrom,
   type EnvSource,
 } from '@meetup/config';
+
+/** Where the aggregator reads and writes; tests point these at their own names. */
+function routingFrom(source: EnvSource) {
+  const e = parseEnv(
+    {
+      RSVP_TOPIC: env.nonEmpty().default(Topics.rsvps),
+      DLQ_TOPIC: env.nonEmpty().default(Topics.rsvpsDlq),
+      CONSUMER_GROUP: env.nonEmpty().default('meetup-aggregator'),
+      INDEX_PREFIX: z
+        .string()
+        .regex(/^[a-z0-9_.-]*$/, 'must be lowercase letters, digits, _ . -')
+        .default(''),
+      AGGREGATOR_OUTPUTS: z.enum(['all', 'raw'], { error: 'must be all or raw' }).default('all'),
+    },
+    source,
+  );
+  return {
+    rsvpTopic: e.RSVP_TOPIC,
+    dlqTopic: e.DLQ_TOPIC,
+    consumerGroup: e.CONSUMER_GROUP,
+    indexPrefix: e.INDEX_PREFIX,
+    /** `raw`: raw index only (no dedup state, no aggregates), for measurements. */
+    outputs: e.AGGREGATOR_OUTPUTS,
+  };
+}
+
+/** Event-time semantics; defaults are those of DESIGN.md. */
+function windowsFrom(source: EnvSource) {
+  const e = parseEnv(
+    {
+      COUNTRY_BUCKET_MS: env.positiveInt().default(60_000),
+      TRENDING_WINDOW_MS: env.positiveInt().default(300_000),
+      TRENDING_SLIDE_MS: env.positiveInt().default(10_000),
+      TRENDING_MIN_SUPPORT: env.nonNegativeInt().default(5),
+      TRENDING_BASELINE_WINDOWS: env.positiveInt().default(12),
+      ALLOWED_LATENESS_MS: env.nonNegativeInt().default(120_000),
+      DEDUP_HORIZON_MS: env.positiveInt().default(24 * 3600 * 1000),
+    },
+    source,
+  );
+  if (e.TRENDING_WINDOW_MS % e.TRENDING_SLIDE_MS !== 0) {
+    throw new ConfigError([
+      { variable: 'TRENDING_WINDOW_MS', message: 'must be a multiple of TRENDING_SLIDE_MS' },
+    ]);
+  }
+  return {
+    countryBucketMs: e.COUNTRY_BUCKET_MS,
+    trendingWindowMs: e.TRENDING_WINDOW_MS,
+    trendingSlideMs: e.TRENDING_SLIDE_MS,
+    /** A topic is emitted when its count is greater than this. */
+    trendingMinSupport: e.TRENDING_MIN_SUPPORT,
+    trendingBaselineWindows: e.TRENDING_BASELINE_WINDOWS,
+    allowedLatenessMs: e.ALLOWED_LATENESS_MS,
+    dedupHorizonMs: e.DEDUP_HORIZON_MS,
+  };
+}
+
+/** Throughput and recovery knobs. */
+function pipelineFrom(source: EnvSource) {
+  const e = parseEnv(
+    {
+      SNAPSHOT_INTERVAL_MS: env.positiveInt().default(5_000),
+      COMBINE_INTERVAL_MS: env.positiveInt().default(1_000),
+      PARTITIONS_CONCURRENCY: env.positiveInt().default(3),
+      FETCH_MAX_BYTES_PER_PARTITION: env.positiveInt().default(1_048_576),
+      KAFKA_SESSION_TIMEOUT_MS: env.positiveInt().default(10_000),
+      ES_RETRY_MAX_DELAY_MS: env.positiveInt().default(5_000),
+    },
+    source,
+  );
+  return {
+    snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
+    combineIntervalMs: e.COMBINE_INTERVAL_MS,
+    partitionsConcurrency: e.PARTITIONS_CONCURRENCY,
+    fetchMaxBytesPerPartition: e.FETCH_MAX_BYTES_PER_PARTITION,
+    sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+    esRetryMaxDelayMs: e.ES_RETRY_MAX_DELAY_MS,
+  };
+}
 
 export function loadAggregatorConfig(source: EnvSource) {
   return buildConfig({
@@ -13,7 +97,11 @@ export function loadAggregatorConfig(source: EnvSource) {
     telemetry: () => telemetryConfigFrom(source, 'aggregator'),
     kafka: () => kafkaConfigFrom(source, 'aggregator'),
     elasticsearch: () => elasticsearchConfigFrom(source),
+    routing: () => routingFrom(source),
+    windows: () => windowsFrom(source),
+    pipeline: () => pipelineFrom(source),
   });
 }
 
 export type AggregatorConfig = ReturnType<typeof loadAggregatorConfig>;
+export type WindowsConfig = AggregatorConfig['windows'];

@@ -1,0 +1,121 @@
+import type { Client, estypes } from '@elastic/elasticsearch';
+import type { ScopePanes } from './trending-windows';
+
+type AfterKey = Record<string, string | number | null>;
+
+/** Every bucket of a composite aggregation, page by page. */
+async function* compositeBuckets(
+  es: Client,
+  index: string,
+  query: estypes.QueryDslQueryContainer,
+  sources: Record<string, estypes.AggregationsCompositeAggregationSource>[],
+  aggs?: Record<string, estypes.AggregationsAggregationContainer>,
+): AsyncGenerator<estypes.AggregationsCompositeBucket> {
+  let after: AfterKey | undefined;
+  for (;;) {
+    const response = await es.search({
+      index,
+      size: 0,
+      query,
+      aggs: {
+        rows: { composite: { size: 10_000, sources, ...(after ? { after } : {}) }, aggs },
+      },
+    });
+    const rows = response.aggregations?.rows as estypes.AggregationsCompositeAggregate | undefined;
+    const buckets = (rows?.buckets ?? []) as estypes.AggregationsCompositeBucket[];
+    yield* buckets;
+    if (!rows?.after_key || buckets.length < 10_000) return;
+    after = rows.after_key as AfterKey;
+  }
+}
+
+export interface CountryBucketRow {
+  bucketStart: number;
+  country: string;
+  response: string;
+  responses: number;
+  guests: number;
+  attendees: number;
+}
+
+/** Counted responses per bucket × country × response, for buckets starting at or after `from`. */
+export async function countryBucketRows(
+  es: Client,
+  index: string,
+  from: number,
+  bucketMs: number,
+): Promise<CountryBucketRow[]> {
+  const rows: CountryBucketRow[] = [];
+  const buckets = compositeBuckets(
+    es,
+    index,
+    { range: { mtime: { gte: from, format: 'epoch_millis' } } },
+    [
+      { bucket: { date_histogram: { field: 'mtime', fixed_interval: `${bucketMs}ms` } } },
+      { country: { terms: { field: 'country' } } },
+      { response: { terms: { field: 'response' } } },
+    ],
+    { guests: { sum: { field: 'guests' } }, attendees: { sum: { field: 'attendees' } } },
+  );
+  for await (const b of buckets) {
+    rows.push({
+      bucketStart: Number(b.key.bucket),
+      country: String(b.key.country),
+      response: String(b.key.response),
+      responses: b.doc_count,
+      guests: (b.guests as estypes.AggregationsSumAggregate).value ?? 0,
+      attendees: (b.attendees as estypes.AggregationsSumAggregate).value ?? 0,
+    });
+  }
+  return rows;
+}
+
+/**
+ * Topic counts per pane of `slideMs`, for the world (scope '') and per
+ * country, of activity at or after `from`.
+ */
+export async function topicPanes(
+  es: Client,
+  index: string,
+  from: number,
+  slideMs: number,
+): Promise<Map<string, ScopePanes>> {
+  const scopes = new Map<string, ScopePanes>();
+  const buckets = compositeBuckets(
+    es,
+    index,
+    { range: { mtime: { gte: from, format: 'epoch_millis' } } },
+    [
+      { pane: { date_histogram: { field: 'mtime', fixed_interval: `${slideMs}ms` } } },
+      { country: { terms: { field: 'country' } } },
+      { topic: { terms: { field: 'topics' } } },
+    ],
+  );
+  for await (const b of buckets) {
+    const pane = Number(b.key.pane);
+    const topic = String(b.key.topic);
+    const tab = topic.indexOf('\t');
+    const urlkey = tab < 0 ? topic : topic.slice(0, tab);
+    const name = tab < 0 ? topic : topic.slice(tab + 1);
+    add(scopes, '', urlkey, name, pane, b.doc_count);
+    add(scopes, String(b.key.country), urlkey, name, pane, b.doc_count);
+  }
+  return scopes;
+}
+
+function add(
+  scopes: Map<string, ScopePanes>,
+  scope: string,
+  urlkey: string,
+  name: string,
+  pane: number,
+  count: number,
+): void {
+  let topics = scopes.get(scope);
+  if (!topics) scopes.set(scope, (topics = new Map()));
+  let names = topics.get(urlkey);
+  if (!names) topics.set(urlkey, (names = new Map()));
+  let panes = names.get(name);
+  if (!panes) names.set(name, (panes = new Map()));
+  panes.set(pane, (panes.get(pane) ?? 0) + count);
+}

@@ -1,0 +1,254 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Admin } from 'kafkajs';
+import { countryInfo } from '@meetup/country-info';
+import type { Logger } from '@meetup/observability';
+import { bucketStart } from '@meetup/windowing';
+import type { WindowsConfig } from '../config/aggregator.config';
+import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import { sleep, type BulkDocument, type BulkWriter } from '../sink/bulk-writer';
+import type { SnapshotStore } from '../state/snapshot-store';
+import { countryBucketRows, topicPanes } from './activity-queries';
+import { trendingRows } from './trending-windows';
+
+export interface CombineIndices {
+  activity: string;
+  state: string;
+  byCountry: string;
+  globalTrending: string;
+  countryTrending: string;
+}
+
+export interface AggregateCombinerOptions {
+  es: Client;
+  admin: Admin;
+  writer: BulkWriter;
+  snapshots: SnapshotStore;
+  metrics: AggregatorMetrics;
+  logger: Logger;
+  indices: CombineIndices;
+  windows: WindowsConfig;
+  topic: string;
+  group: string;
+  intervalMs: number;
+}
+
+type AggregateDocument = BulkDocument<null> & { doc: { final: boolean; updated_at: string } };
+
+interface CombineProgress {
+  kind: 'combine';
+  /** Buckets starting before this are final and written. */
+  country_final_before: number;
+  /** Trending windows ending at or before this are final and written. */
+  trending_final_before: number;
+  /** Partition snapshot offsets that this cycle's results include. */
+  offsets: Record<string, number>;
+  stamp: number;
+  updated_at: string;
+}
+
+/**
+ * The second, idempotent stage: recomputes the global aggregates (by
+ * country, trending) from the counted activity of all partitions, so the
+ * numbers are totals whichever replicas own which partitions. Runs in the
+ * member that owns partition 0. Documents have ids from the data and are
+ * written with external version = the cycle's stamp (taken before its
+ * reads), so a slower former leader never overwrites fresher results.
+ */
+export class AggregateCombiner {
+  private leader = false;
+  private loop: Promise<void> | undefined;
+  private progress: CombineProgress | undefined;
+  private lastStamp = 0;
+  /** Content last written per open document, so unchanged ones are not rewritten. */
+  private readonly written = new Map<string, string>();
+
+  constructor(private readonly options: AggregateCombinerOptions) {}
+
+  setLeader(leader: boolean): void {
+    if (leader === this.leader) return;
+    this.leader = leader;
+    if (leader) {
+      this.progress = undefined;
+      this.written.clear();
+      this.loop = this.run();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.leader = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    this.options.logger.info('combine step started (owner of partition 0)');
+    while (this.leader) {
+      const stop = this.options.metrics.combineLatency.startTimer();
+      try {
+        await this.cycle();
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'combine cycle failed, retrying');
+      } finally {
+        stop();
+      }
+      await sleep(this.options.intervalMs);
+    }
+  }
+
+  private progressId(): string {
+    return `${this.options.group}|${this.options.topic}|combine`;
+  }
+
+  private async loadProgress(): Promise<CombineProgress> {
+    if (this.progress) return this.progress;
+    const found = await this.options.es.get<CombineProgress>(
+      { index: this.options.indices.state, id: this.progressId() },
+      { ignore: [404] },
+    );
+    this.progress = (found.found ? found._source : undefined) ?? {
+      kind: 'combine',
+      country_final_before: 0,
+      trending_final_before: 0,
+      offsets: {},
+      stamp: 0,
+      updated_at: new Date(0).toISOString(),
+    };
+    return this.progress;
+  }
+
+  private async cycle(): Promise<void> {
+    const { es, admin, windows, indices } = this.options;
+    const progress = await this.loadProgress();
+    const stamp = (this.lastStamp = Math.max(Date.now(), this.lastStamp + 1, progress.stamp + 1));
+    const partitions = await admin.fetchTopicOffsets(this.options.topic);
+    const snapshots = await this.options.snapshots.progress(partitions.map((p) => p.partition));
+    let watermark = Number.POSITIVE_INFINITY;
+    const offsets: Record<string, number> = {};
+    for (const p of partitions) {
+      const snapshot = snapshots.get(p.partition);
+      offsets[p.partition] = snapshot?.offset ?? 0;
+      // A partition that never held a record does not hold the watermark back.
+      if (Number(p.high) === Number(p.low) && !snapshot) continue;
+      watermark = Math.min(watermark, snapshot?.watermark ?? Number.NEGATIVE_INFINITY);
+    }
+    if (!Number.isFinite(watermark)) watermark = Number.NEGATIVE_INFINITY;
+    const closedBefore = watermark - windows.allowedLatenessMs;
+    await es.indices.refresh({ index: indices.activity });
+
+    const countryDocs = await this.countryDocuments(progress, closedBefore, stamp);
+    const trendingDocs = await this.trendingDocuments(progress, closedBefore, stamp);
+    const changed = [...countryDocs, ...trendingDocs].filter((d) => {
+      const key = `${d.index}/${d.id}`;
+      const { updated_at: _updatedAt, ...content } = d.doc;
+      const text = JSON.stringify(content);
+      if (this.written.get(key) === text) return false;
+      if (d.doc.final) this.written.delete(key);
+      else this.written.set(key, text);
+      return true;
+    });
+    await this.options.writer.write('aggregates', changed, () => Promise.resolve(this.leader));
+
+    const next: CombineProgress = {
+      kind: 'combine',
+      country_final_before: Number.isFinite(closedBefore)
+        ? Math.max(progress.country_final_before, bucketStart(closedBefore, windows.countryBucketMs))
+        : progress.country_final_before,
+      trending_final_before: Number.isFinite(closedBefore)
+        ? Math.max(progress.trending_final_before, bucketStart(closedBefore, windows.trendingSlideMs))
+        : progress.trending_final_before,
+      offsets,
+      stamp,
+      updated_at: new Date().toISOString(),
+    };
+    await es.index(
+      { index: indices.state, id: this.progressId(), document: next, version: stamp, version_type: 'external' },
+      { ignore: [409] },
+    );
+    this.progress = next;
+    this.options.metrics.openWindows.set({ kind: 'country_bucket' }, countryDocs.filter((d) => !d.doc.final).length);
+    this.options.metrics.openWindows.set({ kind: 'trending_window' }, trendingDocs.filter((d) => !d.doc.final).length);
+  }
+
+  private async countryDocuments(
+    progress: CombineProgress,
+    closedBefore: number,
+    stamp: number,
+  ): Promise<AggregateDocument[]> {
+    const { es, indices, windows } = this.options;
+    const size = windows.countryBucketMs;
+    const rows = await countryBucketRows(es, indices.activity, progress.country_final_before, size);
+    const updatedAt = new Date().toISOString();
+    return rows.map((row) => {
+      const info = countryInfo(row.country);
+      const bucketEnd = row.bucketStart + size;
+      return {
+        index: indices.byCountry,
+        id: `${row.bucketStart}:${row.country}:${row.response}`,
+        version: stamp,
+        ref: null,
+        doc: {
+          bucket_start: row.bucketStart,
+          bucket_end: bucketEnd,
+          country: row.country,
+          ...(info ? { country_name: info.name, continent: info.continent } : {}),
+          ...(info?.location ? { location: info.location } : {}),
+          response: row.response,
+          responses: row.responses,
+          guests: row.guests,
+          attendees: row.attendees,
+          final: bucketEnd <= closedBefore,
+          updated_at: updatedAt,
+        },
+      };
+    });
+  }
+
+  private async trendingDocuments(
+    progress: CombineProgress,
+    closedBefore: number,
+    stamp: number,
+  ): Promise<AggregateDocument[]> {
+    const { es, indices, windows } = this.options;
+    const after = progress.trending_final_before;
+    const span = windows.trendingWindowMs * (windows.trendingBaselineWindows + 1);
+    const scopes = await topicPanes(es, indices.activity, after - span, windows.trendingSlideMs);
+    const rows = trendingRows(scopes, after, {
+      windowMs: windows.trendingWindowMs,
+      slideMs: windows.trendingSlideMs,
+      minSupport: windows.trendingMinSupport,
+      baselineWindows: windows.trendingBaselineWindows,
+    });
+    const updatedAt = new Date().toISOString();
+    return rows.map((row) => {
+      const base = {
+        window_start: row.windowEnd - windows.trendingWindowMs,
+        window_end: row.windowEnd,
+        topic_urlkey: row.urlkey,
+        topic_name: row.name,
+        count: row.count,
+        score: row.score,
+        baseline_mean: row.baselineMean,
+        baseline_stddev: row.baselineStddev,
+        ratio: row.ratio,
+        rank: row.rank,
+        final: row.windowEnd <= closedBefore,
+        updated_at: updatedAt,
+      };
+      if (row.scope === '') {
+        return { index: indices.globalTrending, id: `${row.windowEnd}:${row.urlkey}`, version: stamp, ref: null, doc: base };
+      }
+      const info = countryInfo(row.scope);
+      return {
+        index: indices.countryTrending,
+        id: `${row.windowEnd}:${row.scope}:${row.urlkey}`,
+        version: stamp,
+        ref: null,
+        doc: {
+          ...base,
+          country: row.scope,
+          ...(info ? { country_name: info.name, continent: info.continent } : {}),
+          ...(info?.location ? { location: info.location } : {}),
+        },
+      };
+    });
+  }
+}

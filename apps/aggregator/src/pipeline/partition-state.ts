@@ -1,0 +1,20 @@
+import { RsvpDedupState } from '@meetup/rsvp-dedup';
+import { PartitionWatermark } from '@meetup/windowing';
+
+/**
+ * Everything a partition's decisions depend on, as of `nextOffset`: a
+ * snapshot of it plus a replay from `nextOffset` reproduces the run exactly.
+ */
+export class PartitionState {
+  /** Time of the last durable snapshot (wall clock, ms). */
+  snapshotAt = Date.now();
+  /** Records applied since the last snapshot. */
+  dirty = false;
+
+  constructor(
+    readonly partition: number,
+    public nextOffset: number,
+    readonly dedup: RsvpDedupState,
+    readonly watermark: PartitionWatermark,
+  ) {}
+}

@@ -1,0 +1,149 @@
+import {
+  attendeesOf,
+  DlqHeaders,
+  RsvpValidator,
+  type Rejection,
+  type Rsvp,
+} from '@meetup/contracts';
+import { toRsvpDocument } from '@meetup/rsvp-document';
+import type { PartitionState } from './partition-state';
+
+export interface InputRecord {
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+/** One counted message, the input of the combine step (`meetup_rsvp_activity`). */
+export interface ActivityDocument {
+  rsvp_id: string;
+  mtime: number;
+  partition: number;
+  country: string;
+  response: 'yes' | 'no';
+  guests: number;
+  attendees: number;
+  /** `urlkey<TAB>name`, one per distinct urlkey. */
+  topics: string[];
+}
+
+export interface DeadLetter {
+  record: InputRecord;
+  rejection: Rejection;
+}
+
+export interface ProcessedBatch {
+  raw: { id: string; version: number; doc: object; record: InputRecord }[];
+  activity: { id: string; doc: ActivityDocument; record: InputRecord }[];
+  deadLetters: DeadLetter[];
+  counts: { valid: number; counted: number; duplicate: number; late: number };
+}
+
+export interface RecordProcessorOptions {
+  validator: RsvpValidator;
+  /** false: raw index only (no dedup, no aggregates). */
+  aggregates: boolean;
+  now?: () => Date;
+}
+
+/**
+ * Turns a partition's records, in offset order, into raw documents, counted
+ * activity and dead letters, advancing the partition's dedup state and
+ * watermark. Deterministic apart from `indexed_at`.
+ */
+export class RecordProcessor {
+  constructor(private readonly options: RecordProcessorOptions) {}
+
+  process(state: PartitionState, records: readonly InputRecord[]): ProcessedBatch {
+    const out: ProcessedBatch = {
+      raw: [],
+      activity: [],
+      deadLetters: [],
+      counts: { valid: 0, counted: 0, duplicate: 0, late: 0 },
+    };
+    const indexedAt = (this.options.now ?? (() => new Date()))();
+    for (const record of records) {
+      const validation = record.value
+        ? this.options.validator.validateRaw(record.value)
+        : ({
+            ok: false,
+            rejection: { code: 'not_json', field: '', message: 'record has no value' },
+          } as const);
+      if (!validation.ok) {
+        out.deadLetters.push({ record, rejection: validation.rejection });
+      } else {
+        this.apply(state, validation.rsvp, record, indexedAt, out);
+      }
+      state.nextOffset = record.offset + 1;
+    }
+    state.dirty = true;
+    return out;
+  }
+
+  private apply(
+    state: PartitionState,
+    rsvp: Rsvp,
+    record: InputRecord,
+    indexedAt: Date,
+    out: ProcessedBatch,
+  ): void {
+    out.counts.valid += 1;
+    out.raw.push({
+      id: String(rsvp.rsvp_id),
+      version: rsvp.mtime,
+      doc: toRsvpDocument(rsvp, indexedAt),
+      record,
+    });
+    if (!this.options.aggregates) return;
+    const late = state.watermark.isLate(rsvp.mtime);
+    if (late) out.counts.late += 1;
+    const verdict = state.dedup.apply(rsvp, state.watermark.value);
+    state.watermark.advance(rsvp.mtime);
+    if (verdict !== 'first' && verdict !== 'changed') {
+      out.counts.duplicate += 1;
+      return;
+    }
+    if (late) return;
+    out.counts.counted += 1;
+    out.activity.push({
+      id: `${rsvp.rsvp_id}:${rsvp.mtime}`,
+      doc: activityOf(rsvp, state.partition),
+      record,
+    });
+  }
+}
+
+function activityOf(rsvp: Rsvp, partition: number): ActivityDocument {
+  const seen = new Set<string>();
+  const topics: string[] = [];
+  for (const topic of rsvp.group.group_topics) {
+    if (seen.has(topic.urlkey)) continue;
+    seen.add(topic.urlkey);
+    topics.push(`${topic.urlkey}\t${topic.topic_name.slice(0, 200)}`);
+  }
+  return {
+    rsvp_id: String(rsvp.rsvp_id),
+    mtime: rsvp.mtime,
+    partition,
+    country: rsvp.group.group_country,
+    response: rsvp.response,
+    guests: rsvp.guests,
+    attendees: attendeesOf(rsvp),
+    topics,
+  };
+}
+
+/** Kafka headers of a dead letter (`DlqHeaders` of the contract). */
+export function deadLetterHeaders(
+  letter: DeadLetter,
+  source: string,
+  receivedAt: Date,
+): Record<string, string> {
+  return {
+    [DlqHeaders.reasonCode]: letter.rejection.code,
+    [DlqHeaders.reasonField]: letter.rejection.field,
+    [DlqHeaders.reasonMessage]: letter.rejection.message.slice(0, 1024),
+    [DlqHeaders.source]: source,
+    [DlqHeaders.receivedAt]: receivedAt.toISOString(),
+  };
+}

@@ -1,0 +1,161 @@
+import type { Client } from '@elastic/elasticsearch';
+import { IndexAliases } from '@meetup/contracts';
+import { analyticsIndexSpecs, IndexBootstrapper } from '@meetup/elasticsearch';
+import {
+  startService,
+  testElasticsearch,
+  testEngines,
+  testKafka,
+  uniqueName,
+  type ServiceProcess,
+} from '@meetup/test-support';
+import type { Kafka } from 'kafkajs';
+import type { ProducedRecord } from './reference';
+
+export const PARTITIONS = 6;
+
+/** The partition a record goes to: a hash of its event id (as the ingestor's key would). */
+export function partitionOf(value: string): number {
+  const match = /"event_id"\s*:\s*"([^"]*)"/.exec(value);
+  const key = match?.[1] ?? value;
+  let hash = 7;
+  for (let i = 0; i < key.length; i += 1) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
+  return hash % PARTITIONS;
+}
+
+export interface OutputDocs {
+  raw: Map<string, { mtime: number; response: string; guests: number; country_name?: string }>;
+  byCountry: Map<string, { responses: number; guests: number; attendees: number; country_name?: string }>;
+  globalTrending: Map<string, TrendDoc>;
+  countryTrending: Map<string, TrendDoc>;
+}
+
+export interface TrendDoc {
+  count: number;
+  score: number;
+  baseline_mean: number;
+  baseline_stddev: number;
+  rank: number;
+  topic_name: string;
+}
+
+/** One test's own topic, consumer group and indices, and the aggregators it runs. */
+export class AggregationHarness {
+  readonly topic = uniqueName('agg-rsvps');
+  readonly dlqTopic = `${this.topic}.dlq`;
+  readonly group = uniqueName('agg-group');
+  readonly prefix = `${uniqueName('agg')}-`;
+  readonly es: Client = testElasticsearch();
+  readonly kafka: Kafka = testKafka('aggregator-test');
+  readonly services: ServiceProcess[] = [];
+
+  async setUp(): Promise<void> {
+    await new IndexBootstrapper(this.es, { prefix: this.prefix }).apply(analyticsIndexSpecs);
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [
+        { topic: this.topic, numPartitions: PARTITIONS },
+        { topic: this.dlqTopic, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
+  }
+
+  async tearDown(): Promise<void> {
+    await Promise.all(this.services.map((s) => s.stop('SIGKILL')));
+    await this.es.close();
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      KAFKA_BROKERS: testEngines().kafkaBrokers.join(','),
+      ES_URL: testEngines().elasticsearchUrl,
+      RSVP_TOPIC: this.topic,
+      DLQ_TOPIC: this.dlqTopic,
+      CONSUMER_GROUP: this.group,
+      INDEX_PREFIX: this.prefix,
+      SNAPSHOT_INTERVAL_MS: '1000',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      LOG_LEVEL: 'warn',
+      ...extra,
+    };
+  }
+
+  async startAggregator(extra: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = await startService('aggregator', this.env(extra));
+    this.services.push(service);
+    return service;
+  }
+
+  async produce(records: readonly ProducedRecord[]): Promise<void> {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    for (let i = 0; i < records.length; i += 5_000) {
+      const byPartition = new Map<number, { value: string; partition: number }[]>();
+      for (const r of records.slice(i, i + 5_000)) {
+        const list = byPartition.get(r.partition) ?? [];
+        list.push({ value: r.value, partition: r.partition });
+        byPartition.set(r.partition, list);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byPartition.values()].map((messages) => ({ topic: this.topic, messages })),
+      });
+    }
+    await producer.disconnect();
+  }
+
+  /** Resolves once a combine cycle has included every record of the topic. */
+  async waitUntilCombined(timeoutMs = 170_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(this.topic);
+    await admin.disconnect();
+    const deadline = Date.now() + timeoutMs;
+    const id = `${this.group}|${this.topic}|combine`;
+    while (Date.now() < deadline) {
+      const found = await this.es.get<{ offsets: Record<string, number> }>(
+        { index: this.prefix + IndexAliases.aggregatorState, id },
+        { ignore: [404] },
+      );
+      const offsets = found.found ? found._source?.offsets : undefined;
+      if (offsets && ends.every((e) => (offsets[e.partition] ?? 0) >= Number(e.high))) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`aggregation did not complete:\n${this.services.map((s) => s.output().slice(-3000)).join('\n---\n')}`);
+  }
+
+  async outputs(): Promise<OutputDocs> {
+    const all = async <T>(alias: string) => {
+      const index = this.prefix + alias;
+      await this.es.indices.refresh({ index });
+      const map = new Map<string, T>();
+      for await (const hit of this.scroll<T>(index)) map.set(hit.id, hit.source);
+      return map;
+    };
+    const raw = await all<{ mtime: number; response: string; guests: number; group: { group_country_name?: string } }>(
+      IndexAliases.rsvps,
+    );
+    return {
+      raw: new Map(
+        [...raw].map(([id, d]) => [
+          id,
+          { mtime: d.mtime, response: d.response, guests: d.guests, country_name: d.group.group_country_name },
+        ]),
+      ),
+      byCountry: await all(IndexAliases.rsvpByCountry),
+      globalTrending: await all(IndexAliases.globalTrendingTopics),
+      countryTrending: await all(IndexAliases.countryTrendingTopics),
+    };
+  }
+
+  private async *scroll<T>(index: string): AsyncGenerator<{ id: string; source: T }> {
+    for await (const page of this.es.helpers.scrollSearch<T>({ index, size: 5_000, sort: ['_doc'] })) {
+      for (const hit of page.body.hits.hits) {
+        if (hit._source) yield { id: hit._id ?? '', source: hit._source };
+      }
+    }
+  }
+}
