@@ -1,25 +1,33 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import type { IngestorConfig } from './config/ingestor.config';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Ingestor } from './ingestor.service';
 
-export const INGESTOR_CONFIG = Symbol('INGESTOR_CONFIG');
-export const KAFKA = Symbol('KAFKA');
+export const INGESTOR = Symbol('INGESTOR');
 
-export interface IngestorDeps {
-  config: IngestorConfig;
-  kafka: Kafka;
+class IngestorLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(INGESTOR) private readonly ingestor: Ingestor) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.ingestor.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.ingestor.stop();
+  }
 }
 
 /** Reads Meetup-compatible streams and publishes valid RSVPs to Kafka. */
 @Module({})
 export class IngestorModule {
-  static forRoot(deps: IngestorDeps): DynamicModule {
+  static forRoot(deps: { ingestor: Ingestor }): DynamicModule {
     return {
       module: IngestorModule,
-      providers: [
-        { provide: INGESTOR_CONFIG, useValue: deps.config },
-        { provide: KAFKA, useValue: deps.kafka },
-      ],
+      providers: [{ provide: INGESTOR, useValue: deps.ingestor }, IngestorLifecycle],
     };
   }
 }

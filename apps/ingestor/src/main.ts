@@ -3,18 +3,22 @@ import { createKafkaClient, kafkaReadinessCheck } from '@meetup/kafka';
 import { bootService, runMain } from '@meetup/service-runtime';
 import { IngestorModule } from './app.module';
 import { loadIngestorConfig } from './config/ingestor.config';
+import { createIngestorMetrics } from './ingestor-metrics';
+import { Ingestor } from './ingestor.service';
 
 runMain('ingestor', async () => {
   const config = loadIngestorConfig(process.env);
   await bootService({
     http: config.http,
     telemetry: config.telemetry,
-    wire: ({ logger, onShutdown }) => {
+    wire: ({ logger, registry, onShutdown }) => {
       const kafka = createKafkaClient({ config: config.kafka, logger });
       const admin = kafka.admin();
       onShutdown(() => admin.disconnect());
+      const metrics = createIngestorMetrics(registry);
+      const ingestor = new Ingestor({ config, kafka, admin, metrics, logger });
       return {
-        imports: [IngestorModule.forRoot({ config, kafka })],
+        imports: [IngestorModule.forRoot({ ingestor })],
         readiness: [kafkaReadinessCheck(admin)],
       };
     },

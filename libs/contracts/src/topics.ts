@@ -2,6 +2,8 @@
 export const Topics = {
   rsvps: 'meetup.rsvps',
   rsvpsDlq: 'meetup.rsvps.dlq',
+  /** Compacted: the ingestor's resume position per source and replica. */
+  ingestorCheckpoints: 'meetup.ingestor.checkpoints',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -9,6 +9,7 @@ const FLAGS: Record<string, string> = {
   '--count': 'SYNTHETIC_COUNT',
   '--first-rsvp-id': 'SYNTHETIC_FIRST_RSVP_ID',
   '--bursts': 'SYNTHETIC_BURSTS',
+  '--max-disorder-ms': 'SYNTHETIC_MAX_DISORDER_MS',
   '--port': 'STREAM_PORT',
   '--http-port': 'HTTP_PORT',
   '--buffer-size': 'REPLAY_BUFFER_SIZE',

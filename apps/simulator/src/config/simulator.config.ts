@@ -64,6 +64,7 @@ function sourceConfigFrom(source: EnvSource) {
       SYNTHETIC_COUNT: env.positiveInt().optional(),
       SYNTHETIC_FIRST_RSVP_ID: env.positiveInt().optional(),
       SYNTHETIC_BURSTS: jsonOf(burstsSchema).optional(),
+      SYNTHETIC_MAX_DISORDER_MS: env.nonNegativeInt().default(5_000),
       REPLAY_FILES: z
         .string()
         .transform((v) =>
@@ -93,6 +94,7 @@ function sourceConfigFrom(source: EnvSource) {
       count: e.SYNTHETIC_COUNT,
       firstRsvpId: e.SYNTHETIC_FIRST_RSVP_ID,
       bursts: e.SYNTHETIC_BURSTS ?? [],
+      maxDisorderMs: e.SYNTHETIC_MAX_DISORDER_MS,
     },
     replay: { files: e.REPLAY_FILES ?? [], speed: e.REPLAY_SPEED, loop: e.REPLAY_LOOP },
   };

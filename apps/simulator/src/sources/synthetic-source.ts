@@ -7,6 +7,8 @@ export interface SyntheticSourceOptions {
   count: number | undefined;
   firstRsvpId: number | undefined;
   bursts: BurstOptions[];
+  /** How far (ms) out-of-order mtimes lag behind the clock. */
+  maxDisorderMs: number;
 }
 
 const TICK_MS = 10;
@@ -18,8 +20,13 @@ export class SyntheticSource implements MessageSource {
   constructor(private readonly options: SyntheticSourceOptions) {}
 
   start(publish: (messages: PublishedMessage[]) => void, finished: () => void): void {
-    const { rate, seed, count, firstRsvpId, bursts } = this.options;
-    const stream = new SyntheticRsvpStream({ seed, firstRsvpId, bursts });
+    const { rate, seed, count, firstRsvpId, bursts, maxDisorderMs } = this.options;
+    const stream = new SyntheticRsvpStream({
+      seed,
+      firstRsvpId,
+      bursts,
+      outOfOrderMaxMs: maxDisorderMs,
+    });
     const startedAt = Date.now();
     let published = 0;
     this.timer = setInterval(() => {

@@ -1,0 +1,133 @@
+import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { Backoff } from '@meetup/meetup-stream';
+import type { Logger } from '@meetup/observability';
+import type { IngestorMetrics } from '../ingestor-metrics';
+import type { IngestBuffer, PendingRecord } from './ingest-buffer';
+
+export interface KafkaWriterOptions {
+  kafka: Kafka;
+  buffer: IngestBuffer;
+  batchMaxRecords: number;
+  lingerMs: number;
+  compression: 'none' | 'gzip';
+  metrics: IngestorMetrics;
+  logger: Logger;
+  /** Called, in order, with every batch Kafka acknowledged. */
+  acknowledged(records: PendingRecord[]): void;
+  /** Extra messages (checkpoints) to send after a batch, or when idle. */
+  checkpoints(): TopicMessages[];
+}
+
+// After this many failed attempts in a row the producer is replaced: a
+// broker that lost the producer's state would otherwise refuse it forever.
+const FAILURES_BEFORE_NEW_PRODUCER = 3;
+const IDLE_WAKE_MS = 500;
+
+/**
+ * Sends the buffer to Kafka one batch at a time with an idempotent producer
+ * (acks=all). A failed batch is retried with backoff until it is accepted:
+ * records are never dropped; the buffer fills and the readers pause instead.
+ */
+export class KafkaWriter {
+  private producer: Producer | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly backoff = new Backoff({ initialMs: 200, maxMs: 5_000, jitter: 0.3 });
+
+  constructor(private readonly options: KafkaWriterOptions) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the buffer is written (or `timeoutMs` passes), then writes checkpoints. */
+  async stop(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.options.buffer.size > 0 && Date.now() < deadline) await sleep(50);
+    this.running = false;
+    await this.loop;
+    await this.send(this.options.checkpoints()).catch(() => undefined);
+    await this.producer?.disconnect();
+  }
+
+  private async run(): Promise<void> {
+    const { buffer, batchMaxRecords, lingerMs } = this.options;
+    while (this.running) {
+      await buffer.waitForRecords(IDLE_WAKE_MS);
+      if (buffer.size > 0 && buffer.size < batchMaxRecords && lingerMs > 0) await sleep(lingerMs);
+      const batch = buffer.take(batchMaxRecords);
+      this.options.metrics.bufferFill.set(buffer.fillRatio);
+      if (batch.length > 0) await this.deliver(batch);
+      await this.deliverOptional(this.options.checkpoints());
+    }
+  }
+
+  /** Retries until Kafka accepts the batch. */
+  private async deliver(batch: PendingRecord[]): Promise<void> {
+    const topicMessages = groupByTopic(batch);
+    for (let failures = 0; ; failures += 1) {
+      const timer = this.options.metrics.produceLatency.startTimer();
+      try {
+        await this.send(topicMessages);
+        timer();
+        this.backoff.reset();
+        this.options.acknowledged(batch);
+        return;
+      } catch (error) {
+        this.options.metrics.produceErrors.inc();
+        this.options.logger.warn(
+          { err: error, records: batch.length, failures },
+          'produce failed, retrying',
+        );
+        if (failures + 1 >= FAILURES_BEFORE_NEW_PRODUCER) await this.replaceProducer();
+        await sleep(this.backoff.next());
+      }
+    }
+  }
+
+  private async deliverOptional(topicMessages: TopicMessages[]): Promise<void> {
+    if (topicMessages.length === 0) return;
+    await this.send(topicMessages).catch((error: unknown) => {
+      this.options.logger.warn({ err: error }, 'checkpoint write failed');
+    });
+  }
+
+  private async send(topicMessages: TopicMessages[]): Promise<void> {
+    if (topicMessages.length === 0) return;
+    if (!this.producer) {
+      const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      this.producer = producer;
+    }
+    await this.producer.sendBatch({
+      topicMessages,
+      acks: -1,
+      compression:
+        this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+    });
+  }
+
+  private async replaceProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = undefined;
+    await old?.disconnect().catch(() => undefined);
+  }
+}
+
+function groupByTopic(records: PendingRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, TopicMessages>();
+  for (const record of records) {
+    let entry = byTopic.get(record.topic);
+    if (!entry) {
+      entry = { topic: record.topic, messages: [] };
+      byTopic.set(record.topic, entry);
+    }
+    entry.messages.push({ key: record.key, value: record.value, headers: record.headers });
+  }
+  return [...byTopic.values()];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,105 @@
+import { Headers } from '../src/ingestor.service';
+import { testKafka, uniqueName, type ServiceProcess } from '@meetup/test-support';
+import {
+  coversManifest,
+  createTopics,
+  metric,
+  readTopicUntil,
+  missingFrom,
+  startIngestor,
+  startSimulator,
+  waitForSourceDone,
+  type Simulator,
+} from './ingest-harness';
+
+describe('ingestor against the simulator and a real Kafka', () => {
+  const admin = testKafka('ingestor-it').admin();
+  const running: ServiceProcess[] = [];
+  let simulator: Simulator | undefined;
+
+  beforeAll(() => admin.connect());
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((service) => service.stop('SIGKILL')));
+    await simulator?.service.stop('SIGKILL');
+    simulator = undefined;
+  });
+  afterAll(() => admin.disconnect());
+
+  async function topics() {
+    const names = {
+      rsvps: uniqueName('rsvps'),
+      dlq: uniqueName('dlq'),
+      checkpoints: uniqueName('checkpoints'),
+    };
+    await createTopics(admin, names.rsvps, names.dlq);
+    return names;
+  }
+
+  function ingestorEnv(
+    names: { rsvps: string; dlq: string; checkpoints: string },
+    sources: string,
+  ) {
+    return {
+      SOURCES: sources,
+      RSVP_TOPIC: names.rsvps,
+      DLQ_TOPIC: names.dlq,
+      CHECKPOINT_TOPIC: names.checkpoints,
+    };
+  }
+
+  it('puts every rsvp of a 50,000-message stream in Kafka with three replicas, each by its shard owner', async () => {
+    const names = await topics();
+    simulator = await startSimulator({
+      SYNTHETIC_RATE: '5000',
+      SYNTHETIC_COUNT: '50000',
+      SYNTHETIC_SEED: '11',
+    });
+    for (let index = 0; index < 3; index += 1) {
+      running.push(
+        await startIngestor({
+          ...ingestorEnv(names, `sim=${simulator.streamUrl(index === 1 ? 'http' : 'ws')}`),
+          REPLICA_INDEX: String(index),
+          REPLICA_COUNT: '3',
+        }),
+      );
+    }
+    const manifest = await waitForSourceDone(simulator);
+    expect(manifest).toHaveLength(50_000);
+    const records = await readTopicUntil(
+      names.rsvps,
+      coversManifest(() => manifest),
+    );
+    expect(missingFrom(manifest, records)).toEqual([]);
+    const wrongOwner = records.filter((record) => {
+      const { rsvp_id } = JSON.parse(record.value.toString()) as { rsvp_id: number };
+      return record.headers[Headers.replica] !== String(rsvp_id % 3);
+    });
+    expect(wrongOwner).toHaveLength(0);
+  });
+
+  it.each(['ws', 'http'] as const)(
+    'misses nothing when the source drops the %s connection every 5,000 messages',
+    async (protocol) => {
+      const names = await topics();
+      simulator = await startSimulator({
+        SYNTHETIC_RATE: '2000',
+        SYNTHETIC_COUNT: '30000',
+        SYNTHETIC_MAX_DISORDER_MS: '500',
+        FAULT_DROP_EVERY: '5000',
+      });
+      // The margin covers the stream's disorder; a resume replays ~2,000 messages, under 5,000.
+      const ingestor = await startIngestor({
+        ...ingestorEnv(names, `sim=${simulator.streamUrl(protocol)}`),
+        RESUME_MARGIN_MS: '1000',
+      });
+      running.push(ingestor);
+      const manifest = await waitForSourceDone(simulator);
+      const records = await readTopicUntil(
+        names.rsvps,
+        coversManifest(() => manifest),
+      );
+      expect(missingFrom(manifest, records)).toEqual([]);
+      expect(await metric(ingestor, 'meetup_ingestor_reconnects_total')).toBeGreaterThanOrEqual(5);
+    },
+  );
+});
