@@ -271,6 +271,11 @@ readinessProbe:
     - name: http
       containerPort: {{ index $v.ports .app }}
       protocol: TCP
+    {{- with .streamPort }}
+    - name: stream
+      containerPort: {{ . }}
+      protocol: TCP
+    {{- end }}
   env:
     {{- include "meetup.commonEnv" . | nindent 4 }}
     {{- with .extraEnv }}

@@ -20,76 +20,104 @@ describe('the chart on each profile', () => {
     expect(result.ok).toBe(true);
   });
 
-  it.each(profiles)('renders %s objects that all validate against the Kubernetes and operator schemas', (profile) => {
-    const objects = objectsOf(profile);
-    const kinds = objects.map((o) => o.kind).sort();
-    process.stdout.write(
-      `${profile}: ${objects.length} objects (${countBuiltIns(objects)} Kubernetes, ${objects.length - countBuiltIns(objects)} custom): ${kinds.join(', ')}\n`,
-    );
-    expect(validateCustomResources(objects, crds)).toEqual([]);
-    expect(validateBuiltIns(objects)).toEqual([]);
-  });
+  it.each(profiles)(
+    'renders %s objects that all validate against the Kubernetes and operator schemas',
+    (profile) => {
+      const objects = objectsOf(profile);
+      const kinds = objects.map((o) => o.kind).sort();
+      process.stdout.write(
+        `${profile}: ${objects.length} objects (${countBuiltIns(objects)} Kubernetes, ${objects.length - countBuiltIns(objects)} custom): ${kinds.join(', ')}\n`,
+      );
+      expect(validateCustomResources(objects, crds)).toEqual([]);
+      expect(validateBuiltIns(objects)).toEqual([]);
+    },
+  );
 
   it('refuses a custom resource with a field its CRD does not know', () => {
     const kafka = structuredClone(named(objectsOf('kind'), 'Kafka', 'meetup-meetup-analytics'));
     (kafka.spec as { kafka: Record<string, unknown> }).kafka.replicas = 3;
     expect(validateCustomResources([kafka], crds)).toEqual([
-      { object: 'Kafka/meetup-meetup-analytics', message: expect.stringContaining('(replicas)') as unknown },
+      {
+        object: 'Kafka/meetup-meetup-analytics',
+        message: expect.stringContaining('(replicas)') as unknown,
+      },
     ]);
   });
 
   it('refuses a Kubernetes object with a field of the wrong type', () => {
     const deployment = structuredClone(named(objectsOf('kind'), 'Deployment', name('aggregator')));
-    (deployment.spec as Record<string, unknown>).replicas = 'two';
+    deployment.spec!.replicas = 'two';
     expect(validateBuiltIns([deployment])).toEqual([
-      { object: `Deployment/${name('aggregator')}`, message: expect.stringContaining('/spec/replicas') as unknown },
+      {
+        object: `Deployment/${name('aggregator')}`,
+        message: expect.stringContaining('/spec/replicas') as unknown,
+      },
     ]);
   });
 
   it('renders no Strimzi or ECK object with the external profile', () => {
     const groups = objectsOf('external').map((o) => o.apiVersion.split('/')[0]);
-    expect(groups.filter((g) => g?.endsWith('strimzi.io') || g?.endsWith('k8s.elastic.co'))).toEqual([]);
-    const aggregator = podTemplateOf(named(objectsOf('external'), 'Deployment', name('aggregator')))!;
+    expect(groups.filter((g) => /strimzi\.io$|k8s\.elastic\.co$/.test(g ?? ''))).toEqual([]);
+    const aggregator = podTemplateOf(
+      named(objectsOf('external'), 'Deployment', name('aggregator')),
+    )!;
     const env = envOf(aggregator.spec.containers[0]!);
     expect(env.get('KAFKA_BROKERS')?.value).toContain('kafka-0.kafka.example:9093');
     expect(env.get('ES_URL')?.value).toBe('https://elasticsearch.example:9200');
-    expect(env.get('KAFKA_SASL_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'meetup-kafka-credentials', key: 'password' });
+    expect(env.get('KAFKA_SASL_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'meetup-kafka-credentials',
+      key: 'password',
+    });
   });
 });
 
 describe('pods', () => {
-  it.each(profiles)('run restricted in every pod of the %s profile (non-root, read-only root, no capabilities)', (profile) => {
-    const pods = objectsOf(profile)
-      .map((o) => ({ object: `${o.kind}/${o.metadata.name}`, template: podTemplateOf(o) }))
-      .filter((p) => p.template !== undefined);
-    expect(pods.length).toBeGreaterThan(5);
-    for (const { object, template } of pods) {
-      const spec = template!.spec;
-      expect({ object, pod: spec.securityContext }).toMatchObject({
-        pod: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      });
-      expect(spec.volumes?.find((v) => v.name === 'tmp')?.emptyDir).toBeDefined();
-      for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
-        expect({ object, container: container.name, sc: container.securityContext }).toMatchObject({
-          sc: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ['ALL'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+  it.each(profiles)(
+    'run restricted in every pod of the %s profile (non-root, read-only root, no capabilities)',
+    (profile) => {
+      const pods = objectsOf(profile)
+        .map((o) => ({ object: `${o.kind}/${o.metadata.name}`, template: podTemplateOf(o) }))
+        .filter((p) => p.template !== undefined);
+      expect(pods.length).toBeGreaterThan(5);
+      for (const { object, template } of pods) {
+        const spec = template!.spec;
+        expect({ object, pod: spec.securityContext }).toMatchObject({
+          pod: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         });
-        expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+        expect(spec.volumes?.find((v) => v.name === 'tmp')?.emptyDir).toBeDefined();
+        for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
+          expect({
+            object,
+            container: container.name,
+            sc: container.securityContext,
+          }).toMatchObject({
+            sc: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              runAsNonRoot: true,
+              capabilities: { drop: ['ALL'] },
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+          });
+          expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+        }
       }
-    }
-  });
+    },
+  );
 
   it('run the apps built output with probes on /health', () => {
     const aggregator = named(objectsOf('kind'), 'Deployment', name('aggregator'));
-    const container = podTemplateOf(aggregator)!.spec.containers[0]! as unknown as Record<string, unknown>;
+    const container = podTemplateOf(aggregator)!.spec.containers[0]! as unknown as Record<
+      string,
+      unknown
+    >;
     expect(container.args).toEqual(['apps/aggregator/dist/main.js']);
-    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/health/ready', port: 'http' } });
-    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/health/live', port: 'http' } });
+    expect(container.readinessProbe).toMatchObject({
+      httpGet: { path: '/health/ready', port: 'http' },
+    });
+    expect(container.livenessProbe).toMatchObject({
+      httpGet: { path: '/health/live', port: 'http' },
+    });
   });
 });
 
@@ -98,30 +126,43 @@ describe('ingestor shards', () => {
     const ingestor = named(objectsOf('production'), 'StatefulSet', name('ingestor'));
     expect((ingestor.spec as { replicas: number }).replicas).toBe(3);
     const env = envOf(podTemplateOf(ingestor)!.spec.containers[0]!);
-    expect(env.get('SHARD_INDEX')?.valueFrom).toEqual({
+    expect(env.get('REPLICA_INDEX')?.valueFrom).toEqual({
       fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" },
     });
-    expect(env.get('SHARD_COUNT')?.value).toBe('3');
+    expect(env.get('REPLICA_COUNT')?.value).toBe('3');
   });
 });
 
 describe('aggregator scaling', () => {
   it('fails clearly when the aggregator has more replicas than the topic has partitions', () => {
-    expect(renderError({ values: { aggregator: { replicas: 7 }, topics: { rsvps: { partitions: 6 } } } })).toContain(
-      'aggregator.replicas (7) must be <= topics.rsvps.partitions (6)',
-    );
     expect(
-      renderError({ profile: 'production', values: { aggregator: { autoscaling: { hpa: { maxReplicas: 13 } } } } }),
-    ).toContain('aggregator.autoscaling.hpa.maxReplicas (13) must be <= topics.rsvps.partitions (12)');
+      renderError({
+        values: { aggregator: { replicas: 7 }, topics: { rsvps: { partitions: 6 } } },
+      }),
+    ).toContain('aggregator.replicas (7) must be <= topics.rsvps.partitions (6)');
+    expect(
+      renderError({
+        profile: 'production',
+        values: { aggregator: { autoscaling: { hpa: { maxReplicas: 13 } } } },
+      }),
+    ).toContain(
+      'aggregator.autoscaling.hpa.maxReplicas (13) must be <= topics.rsvps.partitions (12)',
+    );
   });
 
   it('fails clearly when both HPA and KEDA are on', () => {
-    const values = { aggregator: { autoscaling: { hpa: { enabled: true }, keda: { enabled: true } } } };
-    expect(renderError({ values })).toContain('hpa.enabled and keda.enabled are both true; enable at most one');
+    const values = {
+      aggregator: { autoscaling: { hpa: { enabled: true }, keda: { enabled: true } } },
+    };
+    expect(renderError({ values })).toContain(
+      'hpa.enabled and keda.enabled are both true; enable at most one',
+    );
   });
 
   it('scales on consumer lag with KEDA alone, leaving the replicas to it', () => {
-    const objects = render({ values: { aggregator: { autoscaling: { keda: { enabled: true, maxReplicas: 6 } } } } });
+    const objects = render({
+      values: { aggregator: { autoscaling: { keda: { enabled: true, maxReplicas: 6 } } } },
+    });
     expect(ofKind(objects, 'HorizontalPodAutoscaler')).toEqual([]);
     const scaled = named(objects, 'ScaledObject', name('aggregator'));
     expect(scaled.spec).toMatchObject({ maxReplicaCount: 6, triggers: [{ type: 'kafka' }] });
@@ -155,6 +196,10 @@ describe('the batch CronJob', () => {
       concurrencyPolicy: 'Forbid',
       jobTemplate: { spec: { backoffLimit: 2 } },
     });
-    expect(podTemplateOf(cron)!.spec.containers[0]!.args).toEqual(['apps/batch/dist/main.js', '--mode', 'incremental']);
+    expect(podTemplateOf(cron)!.spec.containers[0]!.args).toEqual([
+      'apps/batch/dist/main.js',
+      '--mode',
+      'incremental',
+    ]);
   });
 });

@@ -51,7 +51,14 @@ function runHelm(args: string[]) {
 
 /** `helm template` → the rendered objects (hooks and test pods included). */
 export function render(options: RenderOptions = {}): K8sObject[] {
-  const result = runHelm(['template', 'meetup', chartDir, '--namespace', 'meetup', ...valueArgs(options)]);
+  const result = runHelm([
+    'template',
+    'meetup',
+    chartDir,
+    '--namespace',
+    'meetup',
+    ...valueArgs(options),
+  ]);
   if (result.status !== 0) throw new Error(`helm template failed: ${result.stderr}`);
   return parseAllDocuments(result.stdout)
     .map((doc) => doc.toJS() as K8sObject | null)
@@ -70,10 +77,14 @@ export function lint(profile: Profile): { ok: boolean; output: string } {
   return { ok: result.status === 0, output: result.stdout + result.stderr };
 }
 
-export const ofKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
+export const ofKind = (objects: K8sObject[], kind: string) =>
+  objects.filter((o) => o.kind === kind);
 
 export function named(objects: K8sObject[], kind: string, name: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
+    );
   return found;
 }

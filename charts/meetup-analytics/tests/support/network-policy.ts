@@ -44,14 +44,23 @@ function ruleAdmits(rule: Rule, peers: Peer[] | undefined, other: Endpoint, port
  * Whether NetworkPolicy semantics let `from` open a TCP connection to `to`:`port` — the
  * egress side of `from`'s policies and the ingress side of `to`'s (isolated only when selected).
  */
-export function canConnect(policies: K8sObject[], from: Endpoint, to: Endpoint, port: number): boolean {
+export function canConnect(
+  policies: K8sObject[],
+  from: Endpoint,
+  to: Endpoint,
+  port: number,
+): boolean {
   const specs = policies.map((p) => p.spec as unknown as PolicySpec);
   const side = (pod: Endpoint, type: 'Egress' | 'Ingress', peer: Endpoint) => {
     if (pod.external) return true;
-    const selecting = specs.filter((s) => matches(s.podSelector.matchLabels, pod.labels) && s.policyTypes.includes(type));
+    const selecting = specs.filter(
+      (s) => matches(s.podSelector.matchLabels, pod.labels) && s.policyTypes.includes(type),
+    );
     if (selecting.length === 0) return true;
     return selecting.some((s) =>
-      (type === 'Egress' ? s.egress : s.ingress)?.some((r) => ruleAdmits(r, type === 'Egress' ? r.to : r.from, peer, port)),
+      (type === 'Egress' ? s.egress : s.ingress)?.some((r) =>
+        ruleAdmits(r, type === 'Egress' ? r.to : r.from, peer, port),
+      ),
     );
   };
   return side(from, 'Egress', to) && side(to, 'Ingress', from);

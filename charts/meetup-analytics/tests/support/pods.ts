@@ -20,7 +20,7 @@ export interface PodTemplate {
 
 /** Every pod template an object carries (workloads, jobs, cron jobs, bare pods). */
 export function podTemplateOf(object: K8sObject): PodTemplate | undefined {
-  const spec = object.spec as Record<string, unknown> | undefined;
+  const spec = object.spec;
   switch (object.kind) {
     case 'Pod':
       return { metadata: object.metadata, spec: object.spec as unknown as PodSpec };
@@ -29,12 +29,15 @@ export function podTemplateOf(object: K8sObject): PodTemplate | undefined {
     case 'Job':
       return spec?.template as PodTemplate;
     case 'CronJob':
-      return ((spec?.jobTemplate as Record<string, unknown>).spec as Record<string, unknown>).template as PodTemplate;
+      return ((spec?.jobTemplate as Record<string, unknown>).spec as Record<string, unknown>)
+        .template as PodTemplate;
     default:
       return undefined;
   }
 }
 
-export function envOf(container: Container): Map<string, Container['env'] extends (infer E)[] | undefined ? E : never> {
+export function envOf(
+  container: Container,
+): Map<string, Container['env'] extends (infer E)[] | undefined ? E : never> {
   return new Map((container.env ?? []).map((e) => [e.name, e]));
 }

@@ -26,7 +26,11 @@ export function strictSchema(node: Schema): Schema {
       out.properties = Object.fromEntries(
         Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, strictSchema(v)]),
       );
-    } else if ((key === 'items' || key === 'additionalProperties') && value && typeof value === 'object') {
+    } else if (
+      (key === 'items' || key === 'additionalProperties') &&
+      value &&
+      typeof value === 'object'
+    ) {
       out[key] = strictSchema(value as Schema);
     } else if ((key === 'anyOf' || key === 'oneOf' || key === 'allOf') && Array.isArray(value)) {
       out[key] = (value as Schema[]).map(strictSchema);
@@ -66,7 +70,12 @@ const re2 = Object.assign(
 
 /** Validators by `<group>/<version>/<Kind>`, compiled on first use (the ECK schemas are large). */
 export class CrdValidators {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: re2 } });
+  private readonly ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    validateFormats: false,
+    code: { regExp: re2 },
+  });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly schemas: Map<string, Schema>) {}
@@ -85,14 +94,19 @@ export class CrdValidators {
 
 export function loadCrdValidators(): CrdValidators {
   const schemas = new Map<string, Schema>();
-  for (const folder of readdirSync(crdDir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+  for (const folder of readdirSync(crdDir, { withFileTypes: true }).filter((d) =>
+    d.isDirectory(),
+  )) {
     const dir = join(crdDir, folder.name);
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
       for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
         const crd = doc.toJS() as CrdDocument | null;
         if (crd?.kind !== 'CustomResourceDefinition') continue;
         for (const version of crd.spec.versions.filter((v) => v.served)) {
-          schemas.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema);
+          schemas.set(
+            `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`,
+            version.schema.openAPIV3Schema,
+          );
         }
       }
     }
@@ -100,8 +114,11 @@ export function loadCrdValidators(): CrdValidators {
   return new CrdValidators(schemas);
 }
 
-const isBuiltIn = (apiVersion: string) =>
-  !apiVersion.includes('/') || !apiVersion.split('/')[0]!.includes('.') || apiVersion.split('/')[0]!.endsWith('.k8s.io');
+/** Core and `*.k8s.io` groups are Kubernetes' own; any other dotted group is a custom resource. */
+function isBuiltIn(apiVersion: string): boolean {
+  const group = apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+  return !group.includes('.') || group.endsWith('.k8s.io');
+}
 
 export function validateCustomResources(objects: K8sObject[], crds: CrdValidators): Problem[] {
   const problems: Problem[] = [];
@@ -112,7 +129,8 @@ export function validateCustomResources(objects: K8sObject[], crds: CrdValidator
       problems.push({ object: where, message: `no CRD for ${object.apiVersion} ${object.kind}` });
     } else if (!validate(object)) {
       const details = (validate.errors ?? []).map(
-        (e) => `${e.instancePath} ${e.message}${e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : ''}`,
+        (e) =>
+          `${e.instancePath} ${e.message}${e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : ''}`,
       );
       problems.push({ object: where, message: details.join('; ') });
     }
@@ -132,4 +150,5 @@ export function validateBuiltIns(objects: K8sObject[]): Problem[] {
   return JSON.parse(result.stdout) as Problem[];
 }
 
-export const countBuiltIns = (objects: K8sObject[]) => objects.filter((o) => isBuiltIn(o.apiVersion)).length;
+export const countBuiltIns = (objects: K8sObject[]) =>
+  objects.filter((o) => isBuiltIn(o.apiVersion)).length;
