@@ -169,19 +169,25 @@ export function missingFrom(manifest: ManifestEntry[], records: ReadRecord[]): s
     .filter((id) => !seen.has(id));
 }
 
+/** True once every valid manifest record was read; parses each record once. */
 export function coversManifest(
   manifest: () => ManifestEntry[],
 ): (records: ReadRecord[]) => boolean {
   let expected: Set<string> | undefined;
+  let parsed = 0;
   return (records) => {
     expected ??= new Set(
       manifest()
         .filter((e) => !e.malformed)
         .map((e) => idOf(e.rsvp_id, e.mtime)),
     );
-    if (records.length < expected.size) return false;
-    const seen = recordIds(records);
-    for (const id of expected) if (!seen.has(id)) return false;
-    return true;
+    for (; parsed < records.length; parsed += 1) {
+      const { rsvp_id, mtime } = JSON.parse(records[parsed]!.value.toString()) as {
+        rsvp_id: number;
+        mtime: number;
+      };
+      expected.delete(idOf(rsvp_id, mtime));
+    }
+    return expected.size === 0;
   };
 }

@@ -1,3 +1,5 @@
+import { DlqHeaders } from '@meetup/contracts';
+import { recordedFiles, recordedLines } from '@meetup/fixtures';
 import { Headers } from '../src/ingestor.service';
 import { testKafka, uniqueName, type ServiceProcess } from '@meetup/test-support';
 import {
@@ -9,6 +11,7 @@ import {
   startIngestor,
   startSimulator,
   waitForSourceDone,
+  waitFor,
   type Simulator,
 } from './ingest-harness';
 
@@ -102,4 +105,64 @@ describe('ingestor against the simulator and a real Kafka', () => {
       expect(await metric(ingestor, 'meetup_ingestor_reconnects_total')).toBeGreaterThanOrEqual(5);
     },
   );
+
+  it('sends each malformed line (1 %) to the DLQ with its reason, and every valid record on', async () => {
+    const names = await topics();
+    simulator = await startSimulator({
+      SYNTHETIC_RATE: '3000',
+      SYNTHETIC_COUNT: '10000',
+      FAULT_MALFORMED_RATIO: '0.01',
+    });
+    const ingestor = await startIngestor(ingestorEnv(names, `sim=${simulator.streamUrl('ws')}`));
+    running.push(ingestor);
+    const manifest = await waitForSourceDone(simulator);
+    const malformed = manifest.filter((e) => e.malformed);
+    expect(malformed.length).toBeGreaterThan(50);
+    const records = await readTopicUntil(
+      names.rsvps,
+      coversManifest(() => manifest),
+    );
+    expect(missingFrom(manifest, records)).toEqual([]);
+    const dlq = await readTopicUntil(names.dlq, (read) => read.length >= malformed.length);
+    const reasons = new Map(dlq.map((r) => [r.value.toString(), r.headers[DlqHeaders.reasonCode]]));
+    expect(malformed.filter((e) => reasons.get(e.raw!) !== e.malformed)).toEqual([]);
+    expect(await metric(ingestor, 'meetup_ingestor_records_dlq_total')).toBe(malformed.length);
+  });
+
+  it('replays every recorded file into Kafka, each record byte-identical', async () => {
+    const names = await topics();
+    const files = recordedFiles();
+    simulator = await startSimulator({
+      SOURCE: 'replay',
+      REPLAY_FILES: files.join(','),
+      REPLAY_SPEED: 'max',
+    });
+    running.push(await startIngestor(ingestorEnv(names, `sim=${simulator.streamUrl('http')}`)));
+    const expected = recordedLines().map((line) => line.raw);
+    const records = await readTopicUntil(names.rsvps, (read) => {
+      const values = new Set(read.map((r) => r.value.toString('utf8')));
+      return expected.every((raw) => values.has(raw));
+    });
+    const values = new Set(records.map((r) => r.value.toString('utf8')));
+    expect(expected.filter((raw) => !values.has(raw))).toEqual([]);
+  });
+
+  it('misses nothing when a replica is killed with SIGKILL mid-stream and restarted', async () => {
+    const names = await topics();
+    simulator = await startSimulator({ SYNTHETIC_RATE: '2000', SYNTHETIC_COUNT: '20000' });
+    const env = ingestorEnv(names, `sim=${simulator.streamUrl('ws')}`);
+    const first = await startIngestor(env);
+    await waitFor(
+      async () => (await metric(first, 'meetup_ingestor_records_produced_total')) > 4_000,
+      'the first records',
+    );
+    await first.stop('SIGKILL');
+    running.push(await startIngestor(env));
+    const manifest = await waitForSourceDone(simulator);
+    const records = await readTopicUntil(
+      names.rsvps,
+      coversManifest(() => manifest),
+    );
+    expect(missingFrom(manifest, records)).toEqual([]);
+  });
 });
