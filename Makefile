@@ -53,7 +53,7 @@ test-unit: install ## unit tests (no engines needed)
 test-integration: build ## integration tests against the real engines (started and stopped here)
 	$(TEST_ENGINES) tools/run-with-engines.sh npm run test:integration -- $(JEST_ARGS)
 
-test: lint typecheck test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
+test: lint typecheck chart-test test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
 
 bench: build ## benchmarks (speed, memory) against their own engine instance; BENCH=<name> picks some
 	ENGINES_NAME=bench KAFKA_PORT=49092 ES_PORT=49200 ES_TRANSPORT_PORT=49300 \
@@ -84,3 +84,31 @@ demo-down: ## stop the demo services and engines
 
 clean: ## remove build output (the download cache in .cache/ is kept)
 	rm -rf apps/*/dist libs/*/dist coverage
+
+# Kubernetes: the chart is proven offline here; the kind targets run on a machine with Docker.
+.PHONY: chart-test promtool images kind-up kind-load deploy kind-down
+KIND_CLUSTER ?= meetup
+IMAGE ?= meetup-analytics:dev
+
+chart-test: install ## Helm chart: lint, render every profile, validate against Kubernetes and operator schemas, rule checks
+	tools/helm/ensure-helm.sh >/dev/null
+	npx jest --selectProjects unit --testPathPatterns 'charts/'
+	tools/helm/check-rules.sh
+
+promtool: ## build promtool (Go module proxy, ~10 min once) so chart-test also runs `promtool check rules`
+	WITH_PROMTOOL=1 tools/helm/ensure-helm.sh
+
+images: ## build the one container image of every app (docker)
+	docker build -t $(IMAGE) .
+
+kind-up: ## kind cluster with the Strimzi and ECK operators (and, with MONITORING=1 / KEDA=1, kube-prometheus-stack / KEDA)
+	KIND_CLUSTER=$(KIND_CLUSTER) k8s/kind-up.sh
+
+kind-load: ## load the image into the kind cluster
+	kind load docker-image $(IMAGE) --name $(KIND_CLUSTER)
+
+deploy: ## helm upgrade --install the chart with the kind profile
+	KIND_CLUSTER=$(KIND_CLUSTER) k8s/deploy.sh
+
+kind-down: ## delete the kind cluster
+	kind delete cluster --name $(KIND_CLUSTER)

@@ -2,11 +2,10 @@
 # Prints the directory holding the project's pinned helm (and promtool), building them
 # with `go install` from the Go module proxy on first use. Nothing else is downloaded.
 #   tools/helm/ensure-helm.sh            -> helm only
-#   WITH_PROMTOOL=1 tools/helm/ensure-helm.sh -> helm and promtool
+#   WITH_PROMTOOL=1 tools/helm/ensure-helm.sh -> helm and promtool (Prometheus v3.9, module v0.309.1)
 set -euo pipefail
 
 HELM_VERSION="${HELM_VERSION:-v3.19.5}"
-PROMETHEUS_VERSION="${PROMETHEUS_VERSION:-v0.309.1}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cache="${MEETUP_CACHE_DIR:-$root/.cache}/go"
@@ -43,7 +42,15 @@ install_pinned() { # name module@version [go install flags...]
 }
 
 install_pinned helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" -ldflags "$helm_ldflags"
+# promtool's module has `exclude` directives, so `go install pkg@version` refuses it; it is
+# built inside tools/helm/promtool (go.mod/go.sum pin Prometheus). First build: ~10 min.
 if [[ "${WITH_PROMTOOL:-0}" == "1" ]]; then
-  install_pinned promtool "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_VERSION"
+  stamp="$bin/.promtool.version"
+  want="$(sha256sum "$root/tools/helm/promtool/go.sum" | cut -c1-16)"
+  if [[ ! -x "$bin/promtool" || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+    echo "ensure-helm: building promtool (first use, about ten minutes)" >&2
+    (cd "$root/tools/helm/promtool" && go build -o "$bin/promtool" github.com/prometheus/prometheus/cmd/promtool) >&2
+    echo "$want" >"$stamp"
+  fi
 fi
 echo "$bin"
