@@ -47,13 +47,15 @@ lint: install ## ESLint (type-checked, module boundaries) and Prettier, zero war
 format: install ## rewrite files with Prettier
 	npm run format
 
-test-unit: install ## unit tests (no engines needed)
+test-unit: install ## unit tests (no engines needed), the chart's tests and rule checks included
+	tools/helm/ensure-helm.sh >/dev/null
 	npm run test:unit
+	tools/helm/check-rules.sh
 
 test-integration: build ## integration tests against the real engines (started and stopped here)
 	$(TEST_ENGINES) tools/run-with-engines.sh npm run test:integration -- $(JEST_ARGS)
 
-test: lint typecheck chart-test test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
+test: lint typecheck test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
 
 bench: build ## benchmarks (speed, memory) against their own engine instance; BENCH=<name> picks some
 	ENGINES_NAME=bench KAFKA_PORT=49092 ES_PORT=49200 ES_TRANSPORT_PORT=49300 \
