@@ -18,6 +18,10 @@ export const IndexAliases = {
   alertLeases: 'meetup_alert_leases',
   /** The batch job's lock and checkpoint. */
   batchState: 'meetup_batch_state',
+  /** Internal to the aggregator: one document per counted message (the input of the combine step). */
+  rsvpActivity: 'meetup_rsvp_activity',
+  /** Internal to the aggregator: per-partition snapshots (offset, watermark, dedup state). */
+  aggregatorState: 'meetup_aggregator_state',
 } as const;
 
 export type IndexAlias = (typeof IndexAliases)[keyof typeof IndexAliases];
