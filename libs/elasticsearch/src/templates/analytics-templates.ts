@@ -261,6 +261,44 @@ const batchState: IndexSpec = {
   },
 };
 
+/** Counted messages (first or changed answer, not late): what the aggregates are computed from. */
+const rsvpActivity: IndexSpec = {
+  alias: IndexAliases.rsvpActivity,
+  version: 1,
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      rsvp_id: field.id(),
+      mtime: field.time(),
+      partition: field.integer(),
+      country: field.code(),
+      response: field.code(),
+      guests: field.integer(),
+      attendees: field.integer(),
+      /** `urlkey<TAB>topic name`, one per distinct urlkey of the group. */
+      topics: field.keyword(),
+    },
+  },
+};
+
+/** Aggregator recovery points; the dedup state text stays unmapped in _source. */
+const aggregatorState: IndexSpec = {
+  alias: IndexAliases.aggregatorState,
+  version: 1,
+  mappings: {
+    dynamic: false,
+    properties: {
+      kind: field.code(),
+      group: field.id(),
+      topic: field.id(),
+      partition: field.integer(),
+      offset: field.count(),
+      watermark: field.count(),
+      updated_at: field.time(),
+    },
+  },
+};
+
 /** Every index of the system, in the order the bootstrap creates them. */
 export const analyticsIndexSpecs: readonly IndexSpec[] = [
   rsvps,
@@ -275,4 +313,6 @@ export const analyticsIndexSpecs: readonly IndexSpec[] = [
   alertOutbox,
   alertLeases,
   batchState,
+  rsvpActivity,
+  aggregatorState,
 ];
