@@ -49,13 +49,15 @@ export class Ingestor {
       compression: ingest.compression,
       metrics,
       logger,
-      acknowledged: (records) => this.acknowledged(records),
+      acknowledged: (records) => {
+        this.acknowledged(records);
+      },
       checkpoints: () => this.dueCheckpoints(),
     });
   }
 
   async start(): Promise<void> {
-    const { config, metrics, logger } = this.deps;
+    const { config, logger } = this.deps;
     await this.checkpoints.ensureTopic();
     const stored = await this.checkpoints.load();
     for (const source of config.ingest.sources) {
@@ -67,8 +69,12 @@ export class Ingestor {
     }
     this.writer.start();
     this.readers = config.ingest.sources.map((source) => this.reader(source));
-    this.readers.forEach((reader) => reader.start());
-    this.lagTimer = setInterval(() => this.updateLag(Date.now()), 1_000);
+    this.readers.forEach((reader) => {
+      reader.start();
+    });
+    this.lagTimer = setInterval(() => {
+      this.updateLag(Date.now());
+    }, 1_000);
   }
 
   async stop(): Promise<void> {
@@ -99,7 +105,9 @@ export class Ingestor {
       reconnect: config.ingest.reconnect,
       metrics,
       logger,
-      message: (raw) => this.handle(source, position, raw),
+      message: (raw) => {
+        this.handle(source, position, raw);
+      },
     });
   }
 
@@ -108,7 +116,10 @@ export class Ingestor {
     metrics.received.inc({ source: source.name });
     const result = this.validator.validateRaw(raw);
     if (!result.ok) {
-      if (!this.shard.keepsBytes(raw)) return this.skip(source, position);
+      if (!this.shard.keepsBytes(raw)) {
+        this.skip(source, position);
+        return;
+      }
       const { code, field, message } = result.rejection;
       position.enqueued();
       this.buffer.push({
@@ -129,7 +140,10 @@ export class Ingestor {
       return;
     }
     const watermark = position.observe(result.rsvp.mtime);
-    if (!this.shard.keeps(result.rsvp.rsvp_id)) return this.skip(source, position);
+    if (!this.shard.keeps(result.rsvp.rsvp_id)) {
+      this.skip(source, position);
+      return;
+    }
     position.enqueued();
     this.buffer.push({
       topic: source.topic,

@@ -113,10 +113,9 @@ export async function readTopicUntil(
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`topic ${topic}: ${records.length} records, condition not met`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        reject(new Error(`topic ${topic}: ${records.length} records, condition not met`));
+      }, timeoutMs);
       void consumer.run({
         eachBatch: ({ batch }) => {
           for (const message of batch.messages) {

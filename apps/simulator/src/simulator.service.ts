@@ -25,7 +25,9 @@ export class Simulator {
     private readonly logger: Logger,
   ) {
     this.hub = new StreamHub(config.stream.replayBufferSize, config.faults, {
-      sent: (count) => metrics.sent.inc(count),
+      sent: (count) => {
+        metrics.sent.inc(count);
+      },
       dropped: (reason) => {
         metrics.dropped.inc({ reason });
         logger.info({ reason }, 'client connection dropped');
@@ -61,7 +63,9 @@ export class Simulator {
       'serving the Meetup stream',
     );
     this.source.start(
-      (messages) => this.publish(messages),
+      (messages) => {
+        this.publish(messages);
+      },
       () => {
         this.manifest?.flush();
         this.metrics.sourceDone.set(1);

@@ -52,7 +52,9 @@ function openHttp(
   timeoutMs: number,
 ): Promise<StreamConnection> {
   const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-  const closed = onceOnly(handlers.closed);
+  const closed = onceOnly((error) => {
+    handlers.closed(error);
+  });
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { accept: 'application/json' }, timeout: timeoutMs });
     req.on('timeout', () => req.destroy(new StreamConnectError('stream connect timed out')));
@@ -73,9 +75,15 @@ function openHttp(
       res.on('data', (chunk: Buffer) => {
         for (const line of splitter.push(chunk)) handlers.message(line);
       });
-      res.on('end', () => closed());
-      res.on('close', () => closed());
-      res.on('error', (error) => closed(error));
+      res.on('end', () => {
+        closed();
+      });
+      res.on('close', () => {
+        closed();
+      });
+      res.on('error', (error) => {
+        closed(error);
+      });
       resolve({
         pause: () => res.pause(),
         resume: () => res.resume(),
@@ -91,7 +99,9 @@ function openWebSocket(
   handlers: StreamHandlers,
   timeoutMs: number,
 ): Promise<StreamConnection> {
-  const closed = onceOnly(handlers.closed);
+  const closed = onceOnly((error) => {
+    handlers.closed(error);
+  });
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
@@ -103,17 +113,25 @@ function openWebSocket(
             : Buffer.from(data),
       );
     });
-    ws.on('open', () =>
+    ws.on('open', () => {
       resolve({
-        pause: () => ws.pause(),
-        resume: () => ws.resume(),
-        close: () => ws.terminate(),
-      }),
-    );
+        pause: () => {
+          ws.pause();
+        },
+        resume: () => {
+          ws.resume();
+        },
+        close: () => {
+          ws.terminate();
+        },
+      });
+    });
     ws.on('error', (error) => {
       reject(new StreamConnectError('websocket failed', { cause: error }));
       closed(error);
     });
-    ws.on('close', () => closed());
+    ws.on('close', () => {
+      closed();
+    });
   });
 }

@@ -68,7 +68,7 @@ function ingestConfigFrom(source: EnvSource) {
       BUFFER_MAX_RECORDS: env.positiveInt().default(20_000),
       BATCH_MAX_RECORDS: env.positiveInt().default(2_000),
       LINGER_MS: env.nonNegativeInt().default(20),
-      KAFKA_COMPRESSION: z.enum(['none', 'gzip']).default('none'),
+      KAFKA_COMPRESSION: z.enum(['none', 'gzip']).default('gzip'),
       CHECKPOINT_INTERVAL_MS: env.positiveInt().default(1_000),
       MAX_MESSAGE_BYTES: env.positiveInt().default(64 * 1024),
     },

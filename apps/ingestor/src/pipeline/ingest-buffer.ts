@@ -45,7 +45,9 @@ export class IngestBuffer {
   push(record: PendingRecord): void {
     this.records.push(record);
     if (!this.pressured && this.records.length >= this.capacity) this.setPressure(true);
-    this.waiters.splice(0).forEach((wake) => wake());
+    this.waiters.splice(0).forEach((wake) => {
+      wake();
+    });
   }
 
   /** Up to `max` records from the head, in order. */

@@ -65,11 +65,11 @@ export class SourceReader {
       }
       first = false;
       await this.waitForRoom();
-      if (this.stopped) return;
+      if (this.halted) return;
       const position = this.resumePosition();
       const sinceMtime = position.kind === 'since_mtime' ? position.mtime : undefined;
       try {
-        const closed = await this.connect(streamUrl(source.url, { position }));
+        const { closed } = await this.connect(streamUrl(source.url, { position }));
         logger.info({ source: source.name, url: source.url, sinceMtime }, 'source connected');
         this.backoff.reset();
         const error = await closed;
@@ -84,13 +84,22 @@ export class SourceReader {
     }
   }
 
-  private async connect(url: string): Promise<Promise<Error | undefined>> {
+  private get halted(): boolean {
+    return this.stopped;
+  }
+
+  private async connect(url: string): Promise<{ closed: Promise<Error | undefined> }> {
     let onClosed: (error?: Error) => void = () => undefined;
     const closed = new Promise<Error | undefined>((resolve) => (onClosed = resolve));
-    this.connection = await openStream(url, { message: this.options.message, closed: onClosed });
+    this.connection = await openStream(url, {
+      message: (raw) => {
+        this.options.message(raw);
+      },
+      closed: onClosed,
+    });
     if (this.options.buffer.underPressure) this.connection.pause();
     if (this.stopped) this.connection.close();
-    return closed;
+    return { closed };
   }
 
   private resumePosition(): StreamPosition {

@@ -14,7 +14,9 @@ export class ManifestWriter {
 
   constructor(private readonly file: string) {
     writeFileSync(file, '');
-    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+    this.timer = setInterval(() => {
+      this.flush();
+    }, FLUSH_MS);
   }
 
   record(messages: readonly PublishedMessage[]): void {

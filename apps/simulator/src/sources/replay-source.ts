@@ -44,7 +44,10 @@ export class ReplaySource implements MessageSource {
       }
       publish(batch);
       if (index >= recorded.length) {
-        if (!this.options.loop) return finished();
+        if (!this.options.loop) {
+          finished();
+          return;
+        }
         index = 0;
         round += 1;
       }

@@ -33,7 +33,9 @@ export function wsSink(ws: WebSocket): ClientSink {
     },
     // ws has no drain event: look again shortly.
     whenWritable: (resume) => setTimeout(resume, 5),
-    close: () => ws.close(1000, 'closing'),
+    close: () => {
+      ws.close(1000, 'closing');
+    },
     onClose: (listener) => ws.on('close', listener),
   };
 }

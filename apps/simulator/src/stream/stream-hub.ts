@@ -66,7 +66,9 @@ export class StreamHub {
       closed: false,
     };
     this.clients.add(client);
-    sink.onClose(() => this.detach(client));
+    sink.onClose(() => {
+      this.detach(client);
+    });
     this.pump(client);
   }
 
@@ -106,12 +108,14 @@ export class StreamHub {
         break;
       }
       if (!writable) {
-        this.wait(client, (resume) => client.sink.whenWritable(resume));
+        this.wait(client, (resume) => {
+          client.sink.whenWritable(resume);
+        });
         break;
       }
     }
     this.events.sent(sent);
-    if (!client.waiting && client.cursor < this.buffer.next) {
+    if (!isWaiting(client) && client.cursor < this.buffer.next) {
       this.wait(client, (resume) => setImmediate(resume));
     }
   }
@@ -128,4 +132,9 @@ export class StreamHub {
     this.detach(client);
     client.sink.close();
   }
+}
+
+/** Read through a function: `wait` changes the flag behind the compiler's narrowing. */
+function isWaiting(client: Client): boolean {
+  return client.waiting;
 }

@@ -16,7 +16,9 @@ export class StreamServer {
     private readonly hub: StreamHub,
     private readonly onConnect: (protocol: 'http' | 'ws', query: string) => void,
   ) {
-    this.server = createServer((req, res) => this.serveHttp(req, res));
+    this.server = createServer((req, res) => {
+      this.serveHttp(req, res);
+    });
     this.server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== STREAM_PATH) {
@@ -40,7 +42,11 @@ export class StreamServer {
     this.hub.closeAll();
     this.wss.close();
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
   }
 
   private serveHttp(req: IncomingMessage, res: ServerResponse): void {
