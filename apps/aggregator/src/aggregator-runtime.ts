@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Kafka, Producer, Admin } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { IndexAliases, RsvpValidator } from '@meetup/contracts';
 import { analyticsIndexSpecs, IndexBootstrapper } from '@meetup/elasticsearch';
 import type { Logger, Registry } from '@meetup/observability';
@@ -9,7 +9,7 @@ import { AggregatorMetrics } from './metrics/aggregator-metrics';
 import { PartitionWorker } from './pipeline/partition-worker';
 import { RecordProcessor } from './pipeline/record-processor';
 import { RsvpConsumer } from './pipeline/rsvp-consumer';
-import { BulkWriter } from './sink/bulk-writer';
+import { BulkWriter, sleep } from './sink/bulk-writer';
 import { SnapshotStore } from './state/snapshot-store';
 
 export interface AggregatorRuntimeDeps {
@@ -26,13 +26,20 @@ export class AggregatorRuntime {
   private readonly combiner: AggregateCombiner | undefined;
   private readonly producer: Producer;
   private readonly admin: Admin;
+  private starting: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(private readonly deps: AggregatorRuntimeDeps) {
     const { config, kafka, elasticsearch: es, logger } = deps;
     const { routing, windows, pipeline } = config;
     const name = (alias: string) => `${routing.indexPrefix}${alias}`;
     const metrics = new AggregatorMetrics(deps.registry);
-    const writer = new BulkWriter({ es, metrics, logger, maxRetryDelayMs: pipeline.esRetryMaxDelayMs });
+    const writer = new BulkWriter({
+      es,
+      metrics,
+      logger,
+      maxRetryDelayMs: pipeline.esRetryMaxDelayMs,
+    });
     const snapshots = new SnapshotStore({
       es,
       index: name(IndexAliases.aggregatorState),
@@ -41,7 +48,11 @@ export class AggregatorRuntime {
       allowedLatenessMs: windows.allowedLatenessMs,
       dedupHorizonMs: windows.dedupHorizonMs,
     });
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.admin = kafka.admin();
     const aggregates = routing.outputs === 'all';
     const worker = new PartitionWorker({
@@ -100,12 +111,28 @@ export class AggregatorRuntime {
     await new IndexBootstrapper(elasticsearch, { prefix: config.routing.indexPrefix }).apply(
       analyticsIndexSpecs.filter((spec) => internal.has(spec.alias)),
     );
-    await this.admin.connect();
-    await this.producer.connect();
-    await this.consumer.start();
+    this.starting = this.consumeWhenPossible();
+  }
+
+  /** Kafka may not be up (or the topic not created) yet: readiness reports it, we keep trying. */
+  private async consumeWhenPossible(): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt += 1) {
+      try {
+        await this.admin.connect();
+        await this.producer.connect();
+        await this.consumer.start();
+        return;
+      } catch (error) {
+        await this.consumer.stop().catch(() => undefined);
+        this.deps.logger.warn({ err: error, attempt }, 'cannot consume yet, retrying');
+        await sleep(Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
+      }
+    }
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
     await this.consumer.stop();
     await this.combiner?.stop();
     await this.producer.disconnect();

@@ -17,9 +17,7 @@ runMain('aggregator', async () => {
       onShutdown(() => elasticsearch.close());
       onShutdown(() => admin.disconnect());
       return {
-        imports: [
-          AggregatorModule.forRoot({ config, kafka, elasticsearch, logger, registry }),
-        ],
+        imports: [AggregatorModule.forRoot({ config, kafka, elasticsearch, logger, registry })],
         readiness: [kafkaReadinessCheck(admin), elasticsearchReadinessCheck(elasticsearch)],
       };
     },

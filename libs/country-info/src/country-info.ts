@@ -13,12 +13,10 @@ export interface CountryInfo {
 }
 
 const locations = new Map<string, { lat: number; lon: number }>(
-  worldCountries
-    .filter((country) => country.latlng.length === 2)
-    .map((country) => [
-      country.cca2.toUpperCase(),
-      { lat: country.latlng[0] ?? 0, lon: country.latlng[1] ?? 0 },
-    ]),
+  worldCountries.map((country) => {
+    const [lat, lon] = country.latlng;
+    return [country.cca2.toUpperCase(), { lat, lon }];
+  }),
 );
 
 const cache = new Map<string, CountryInfo | undefined>();

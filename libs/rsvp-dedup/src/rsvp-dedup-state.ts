@@ -72,7 +72,8 @@ export class RsvpDedupState {
   /** A compact, deterministic text form: `id,mtime,y|n,guests` per line. */
   serialize(): string {
     const lines: string[] = [];
-    for (const [id, s] of this.known) lines.push(`${id},${s.mtime},${s.yes ? 'y' : 'n'},${s.guests}`);
+    for (const [id, s] of this.known)
+      lines.push(`${id},${s.mtime},${s.yes ? 'y' : 'n'},${s.guests}`);
     return lines.join('\n');
   }
 

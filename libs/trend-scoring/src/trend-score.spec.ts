@@ -8,14 +8,22 @@ describe('trendScore', () => {
   });
 
   it('scores a topic that jumps from 2 to 40 far above a steady one', () => {
-    const jump = trendScore(40, Array.from({ length: 12 }, () => 2));
+    const jump = trendScore(
+      40,
+      Array.from({ length: 12 }, () => 2),
+    );
     expect(jump.score).toBeGreaterThan(15);
     expect(jump.ratio).toBeCloseTo(41 / 3, 6);
     expect(jump.baselineStddev).toBe(0);
   });
 
   it('does not call a tiny topic trending on noise', () => {
-    expect(trendScore(1, Array.from({ length: 12 }, () => 0)).score).toBe(1);
+    expect(
+      trendScore(
+        1,
+        Array.from({ length: 12 }, () => 0),
+      ).score,
+    ).toBe(1);
   });
 });
 

@@ -25,7 +25,7 @@ async function* compositeBuckets(
     const buckets = (rows?.buckets ?? []) as estypes.AggregationsCompositeBucket[];
     yield* buckets;
     if (!rows?.after_key || buckets.length < 10_000) return;
-    after = rows.after_key as AfterKey;
+    after = rows.after_key;
   }
 }
 
@@ -112,10 +112,10 @@ function add(
   count: number,
 ): void {
   let topics = scopes.get(scope);
-  if (!topics) scopes.set(scope, (topics = new Map()));
+  if (!topics) scopes.set(scope, (topics = new Map<string, Map<string, Map<number, number>>>()));
   let names = topics.get(urlkey);
-  if (!names) topics.set(urlkey, (names = new Map()));
+  if (!names) topics.set(urlkey, (names = new Map<string, Map<number, number>>()));
   let panes = names.get(name);
-  if (!panes) names.set(name, (panes = new Map()));
+  if (!panes) names.set(name, (panes = new Map<number, number>()));
   panes.set(pane, (panes.get(pane) ?? 0) + count);
 }

@@ -138,8 +138,8 @@ export class AggregateCombiner {
     const trendingDocs = await this.trendingDocuments(progress, closedBefore, stamp);
     const changed = [...countryDocs, ...trendingDocs].filter((d) => {
       const key = `${d.index}/${d.id}`;
-      const { updated_at: _updatedAt, ...content } = d.doc;
-      const text = JSON.stringify(content);
+      // updated_at changes every cycle: not part of what makes a document changed.
+      const text = JSON.stringify({ ...d.doc, updated_at: undefined });
       if (this.written.get(key) === text) return false;
       if (d.doc.final) this.written.delete(key);
       else this.written.set(key, text);
@@ -150,22 +150,40 @@ export class AggregateCombiner {
     const next: CombineProgress = {
       kind: 'combine',
       country_final_before: Number.isFinite(closedBefore)
-        ? Math.max(progress.country_final_before, bucketStart(closedBefore, windows.countryBucketMs))
+        ? Math.max(
+            progress.country_final_before,
+            bucketStart(closedBefore, windows.countryBucketMs),
+          )
         : progress.country_final_before,
       trending_final_before: Number.isFinite(closedBefore)
-        ? Math.max(progress.trending_final_before, bucketStart(closedBefore, windows.trendingSlideMs))
+        ? Math.max(
+            progress.trending_final_before,
+            bucketStart(closedBefore, windows.trendingSlideMs),
+          )
         : progress.trending_final_before,
       offsets,
       stamp,
       updated_at: new Date().toISOString(),
     };
     await es.index(
-      { index: indices.state, id: this.progressId(), document: next, version: stamp, version_type: 'external' },
+      {
+        index: indices.state,
+        id: this.progressId(),
+        document: next,
+        version: stamp,
+        version_type: 'external',
+      },
       { ignore: [409] },
     );
     this.progress = next;
-    this.options.metrics.openWindows.set({ kind: 'country_bucket' }, countryDocs.filter((d) => !d.doc.final).length);
-    this.options.metrics.openWindows.set({ kind: 'trending_window' }, trendingDocs.filter((d) => !d.doc.final).length);
+    this.options.metrics.openWindows.set(
+      { kind: 'country_bucket' },
+      countryDocs.filter((d) => !d.doc.final).length,
+    );
+    this.options.metrics.openWindows.set(
+      { kind: 'trending_window' },
+      trendingDocs.filter((d) => !d.doc.final).length,
+    );
   }
 
   private async countryDocuments(
@@ -234,7 +252,13 @@ export class AggregateCombiner {
         updated_at: updatedAt,
       };
       if (row.scope === '') {
-        return { index: indices.globalTrending, id: `${row.windowEnd}:${row.urlkey}`, version: stamp, ref: null, doc: base };
+        return {
+          index: indices.globalTrending,
+          id: `${row.windowEnd}:${row.urlkey}`,
+          version: stamp,
+          ref: null,
+          doc: base,
+        };
       }
       const info = countryInfo(row.scope);
       return {

@@ -51,8 +51,18 @@ export function trendingRows(
   const ranked: TrendingRow[] = [];
   for (const list of byWindow.values()) {
     for (const { item, rank } of rankByScore(list.map((r) => ({ ...r, key: r.urlkey })))) {
-      const { key: _key, ...row } = item;
-      ranked.push({ ...row, rank });
+      ranked.push({
+        scope: item.scope,
+        windowEnd: item.windowEnd,
+        urlkey: item.urlkey,
+        name: item.name,
+        count: item.count,
+        score: item.score,
+        baselineMean: item.baselineMean,
+        baselineStddev: item.baselineStddev,
+        ratio: item.ratio,
+        rank,
+      });
     }
   }
   return ranked;

@@ -1,5 +1,5 @@
-import { RsvpDedupState } from '@meetup/rsvp-dedup';
-import { PartitionWatermark } from '@meetup/windowing';
+import { type RsvpDedupState } from '@meetup/rsvp-dedup';
+import { type PartitionWatermark } from '@meetup/windowing';
 
 /**
  * Everything a partition's decisions depend on, as of `nextOffset`: a

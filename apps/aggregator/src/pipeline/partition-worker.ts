@@ -94,7 +94,12 @@ export class PartitionWorker {
     for (const letter of letters) {
       this.options.metrics.recordsDlq.inc({ reason: letter.rejection.code });
       this.options.logger.warn(
-        { topic: this.options.topic, partition, offset: letter.record.offset, reason: letter.rejection.code },
+        {
+          topic: this.options.topic,
+          partition,
+          offset: letter.record.offset,
+          reason: letter.rejection.code,
+        },
         'record sent to the dead-letter topic',
       );
     }

@@ -1,7 +1,7 @@
 import {
   attendeesOf,
   DlqHeaders,
-  RsvpValidator,
+  type RsvpValidator,
   type Rejection,
   type Rsvp,
 } from '@meetup/contracts';

@@ -46,7 +46,10 @@ export class RsvpConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       const owned = new Set(event.payload.memberAssignment[options.topic] ?? []);
       for (const partition of [...this.states.keys()]) {
-        if (!owned.has(partition)) void this.serial(partition, () => this.forget(partition));
+        if (!owned.has(partition))
+          void this.serial(partition, () => {
+            this.forget(partition);
+          });
       }
       options.onLeadership(owned.has(0));
       options.logger.info({ partitions: [...owned] }, 'partitions assigned');
@@ -73,7 +76,7 @@ export class RsvpConsumer {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
     const partition = batch.partition;
     const first = batch.messages[0];
     if (!first) return;
@@ -87,8 +90,8 @@ export class RsvpConsumer {
       .filter((m) => Number(m.offset) >= state.nextOffset)
       .map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value }));
     const keepGoing = async () => {
-      if (!this.running || !isRunning() || isStale()) return false;
-      await heartbeat().catch(() => undefined);
+      if (!this.running || !payload.isRunning() || payload.isStale()) return false;
+      await payload.heartbeat().catch(() => undefined);
       return true;
     };
     if (records.length > 0) {
@@ -96,11 +99,14 @@ export class RsvpConsumer {
         await this.options.worker.apply(state, records, keepGoing);
       } catch (error) {
         this.forget(partition);
-        this.options.logger.warn({ err: error, partition }, 'batch abandoned, state reloads from snapshot');
+        this.options.logger.warn(
+          { err: error, partition },
+          'batch abandoned, state reloads from snapshot',
+        );
         return;
       }
     }
-    resolveOffset(batch.lastOffset());
+    payload.resolveOffset(batch.lastOffset());
     this.options.metrics.consumerLag.set(
       { partition: String(partition) },
       Math.max(0, Number(batch.highWatermark) - state.nextOffset),
@@ -126,7 +132,10 @@ export class RsvpConsumer {
     // No snapshot: the group never wrote this partition, and it starts at the beginning.
     const state = loaded ?? this.options.snapshots.fresh(partition, firstOffset);
     this.states.set(partition, state);
-    this.options.logger.info({ partition, offset: state.nextOffset, restored: loaded !== undefined }, 'partition state ready');
+    this.options.logger.info(
+      { partition, offset: state.nextOffset, restored: loaded !== undefined },
+      'partition state ready',
+    );
     return state;
   }
 
@@ -159,7 +168,10 @@ export class RsvpConsumer {
   private serial(partition: number, task: () => Promise<void> | void): Promise<void> {
     const previous = this.locks.get(partition) ?? Promise.resolve();
     const next = previous.then(task, task);
-    this.locks.set(partition, next.catch(() => undefined));
+    this.locks.set(
+      partition,
+      next.catch(() => undefined),
+    );
     return next;
   }
 }

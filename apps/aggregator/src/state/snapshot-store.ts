@@ -54,7 +54,8 @@ export class SnapshotStore {
     );
     const source = found.found ? found._source : undefined;
     if (!source) return undefined;
-    const text = source.dedup === '' ? '' : gunzipSync(Buffer.from(source.dedup, 'base64')).toString();
+    const text =
+      source.dedup === '' ? '' : gunzipSync(Buffer.from(source.dedup, 'base64')).toString();
     return new PartitionState(
       partition,
       source.offset,

@@ -25,7 +25,10 @@ export function partitionOf(value: string): number {
 
 export interface OutputDocs {
   raw: Map<string, { mtime: number; response: string; guests: number; country_name?: string }>;
-  byCountry: Map<string, { responses: number; guests: number; attendees: number; country_name?: string }>;
+  byCountry: Map<
+    string,
+    { responses: number; guests: number; attendees: number; country_name?: string }
+  >;
   globalTrending: Map<string, TrendDoc>;
   countryTrending: Map<string, TrendDoc>;
 }
@@ -101,7 +104,10 @@ export class AggregationHarness {
       }
       await producer.sendBatch({
         acks: -1,
-        topicMessages: [...byPartition.values()].map((messages) => ({ topic: this.topic, messages })),
+        topicMessages: [...byPartition.values()].map((messages) => ({
+          topic: this.topic,
+          messages,
+        })),
       });
     }
     await producer.disconnect();
@@ -124,7 +130,9 @@ export class AggregationHarness {
       if (offsets && ends.every((e) => (offsets[e.partition] ?? 0) >= Number(e.high))) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    throw new Error(`aggregation did not complete:\n${this.services.map((s) => s.output().slice(-3000)).join('\n---\n')}`);
+    throw new Error(
+      `aggregation did not complete:\n${this.services.map((s) => s.output().slice(-3000)).join('\n---\n')}`,
+    );
   }
 
   async outputs(): Promise<OutputDocs> {
@@ -132,17 +140,25 @@ export class AggregationHarness {
       const index = this.prefix + alias;
       await this.es.indices.refresh({ index });
       const map = new Map<string, T>();
-      for await (const hit of this.scroll<T>(index)) map.set(hit.id, hit.source);
+      for await (const hit of this.scroll(index)) map.set(hit.id, hit.source as T);
       return map;
     };
-    const raw = await all<{ mtime: number; response: string; guests: number; group: { group_country_name?: string } }>(
-      IndexAliases.rsvps,
-    );
+    const raw = await all<{
+      mtime: number;
+      response: string;
+      guests: number;
+      group: { group_country_name?: string };
+    }>(IndexAliases.rsvps);
     return {
       raw: new Map(
         [...raw].map(([id, d]) => [
           id,
-          { mtime: d.mtime, response: d.response, guests: d.guests, country_name: d.group.group_country_name },
+          {
+            mtime: d.mtime,
+            response: d.response,
+            guests: d.guests,
+            country_name: d.group.group_country_name,
+          },
         ]),
       ),
       byCountry: await all(IndexAliases.rsvpByCountry),
@@ -151,8 +167,12 @@ export class AggregationHarness {
     };
   }
 
-  private async *scroll<T>(index: string): AsyncGenerator<{ id: string; source: T }> {
-    for await (const page of this.es.helpers.scrollSearch<T>({ index, size: 5_000, sort: ['_doc'] })) {
+  private async *scroll(index: string): AsyncGenerator<{ id: string; source: unknown }> {
+    for await (const page of this.es.helpers.scrollSearch({
+      index,
+      size: 5_000,
+      sort: ['_doc'],
+    })) {
       for (const hit of page.body.hits.hits) {
         if (hit._source) yield { id: hit._id ?? '', source: hit._source };
       }

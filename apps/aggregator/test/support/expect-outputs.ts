@@ -1,7 +1,8 @@
 import type { OutputDocs, TrendDoc } from './aggregation-harness';
 import type { Reference, TrendRow } from './reference';
 
-const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+const close = (a: number, b: number) =>
+  Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 function differences<A, B>(
   actual: ReadonlyMap<string, A>,
@@ -12,7 +13,8 @@ function differences<A, B>(
   for (const [id, want] of expected) {
     const got = actual.get(id);
     if (got === undefined) out.push(`missing ${id}: ${JSON.stringify(want)}`);
-    else if (!same(got, want)) out.push(`differs ${id}: got ${JSON.stringify(got)} want ${JSON.stringify(want)}`);
+    else if (!same(got, want))
+      out.push(`differs ${id}: got ${JSON.stringify(got)} want ${JSON.stringify(want)}`);
   }
   for (const [id, got] of actual) {
     if (!expected.has(id)) out.push(`unexpected ${id}: ${JSON.stringify(got)}`);

@@ -80,8 +80,9 @@ export function computeReference(
     const late = r.mtime < p.wm - settings.latenessMs;
     let known = p.known.get(r.rsvp_id);
     if (known && known.mtime < p.wm - settings.horizonMs) known = undefined;
-    const newer = !known || r.mtime > known.mtime;
-    const counts = newer && (!known || known.response !== r.response || known.guests !== r.guests);
+    const newer = known === undefined || r.mtime > known.mtime;
+    const changed = known?.response !== r.response || known.guests !== r.guests;
+    const counts = newer && changed;
     if (newer) p.known.set(r.rsvp_id, r);
     p.wm = Math.max(p.wm, r.mtime);
     if (counts && !late) counted.push(r);
@@ -145,7 +146,13 @@ function aggregates(counted: readonly Parsed[], s: ReferenceSettings) {
         const list = perWindow.get(end) ?? [];
         list.push({
           urlkey,
-          row: { count, score, mean, stddev: Math.sqrt(variance), name: [...(names.get(urlkey) ?? [])].sort()[0] ?? urlkey },
+          row: {
+            count,
+            score,
+            mean,
+            stddev: Math.sqrt(variance),
+            name: [...(names.get(urlkey) ?? [])].sort()[0] ?? urlkey,
+          },
         });
         perWindow.set(end, list);
       }
@@ -153,9 +160,7 @@ function aggregates(counted: readonly Parsed[], s: ReferenceSettings) {
     for (const [end, list] of perWindow) {
       list.sort(
         (a, b) =>
-          b.row.score - a.row.score ||
-          b.row.count - a.row.count ||
-          (a.urlkey < b.urlkey ? -1 : 1),
+          b.row.score - a.row.score || b.row.count - a.row.count || (a.urlkey < b.urlkey ? -1 : 1),
       );
       list.forEach(({ urlkey, row }, i) => {
         const target = scope === '' ? globalTrending : countryTrending;

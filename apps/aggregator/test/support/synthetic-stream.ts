@@ -19,8 +19,11 @@ export type TestRsvp = Record<string, unknown> & {
   mtime: number;
   response: 'yes' | 'no';
   guests: number;
-  event: { event_id: string; event_name: string };
-  group: { group_country: string; group_topics: { topic_name: string; urlkey: string }[] };
+  event: Record<string, unknown> & { event_id: string };
+  group: Record<string, unknown> & {
+    group_country: string;
+    group_topics: { topic_name: string; urlkey: string }[];
+  };
 };
 
 export function mulberry32(seed: number): () => number {
@@ -137,7 +140,9 @@ export function syntheticStream(options: StreamOptions): TestRsvp[] {
       const prior = latest[index];
       if (!prior) continue;
       const change = roll >= options.resendShare;
-      const mtime = change ? clock + Math.floor(random() * 3000) : Math.ceil((prior.mtime + 1) / 1000) * 1000;
+      const mtime = change
+        ? clock + Math.floor(random() * 3000)
+        : Math.ceil((prior.mtime + 1) / 1000) * 1000;
       const next: TestRsvp = change
         ? random() < 0.6
           ? { ...prior, mtime, response: prior.response === 'yes' ? 'no' : 'yes' }

@@ -1,0 +1,41 @@
+import { AggregationHarness } from './support/aggregation-harness';
+import { expectOutputsToEqualReference } from './support/expect-outputs';
+import { computeReference } from './support/reference';
+import { mulberry32 } from './support/synthetic-stream';
+import { syntheticInput } from './support/inputs';
+
+describe('the aggregator under parallelism and crashes', () => {
+  it('computes every output exactly with three replicas', async () => {
+    const harness = new AggregationHarness();
+    try {
+      await harness.setUp();
+      const input = syntheticInput(100_000, 7);
+      await harness.produce(input);
+      await Promise.all([0, 1, 2].map(() => harness.startAggregator()));
+      await harness.waitUntilCombined();
+      expectOutputsToEqualReference(await harness.outputs(), computeReference(input));
+    } finally {
+      await harness.tearDown();
+    }
+  });
+
+  it('computes every output exactly when killed with SIGKILL at five random moments', async () => {
+    const harness = new AggregationHarness();
+    const random = mulberry32(2024);
+    try {
+      await harness.setUp();
+      const input = syntheticInput(100_000, 11);
+      await harness.produce(input);
+      let aggregator = await harness.startAggregator();
+      for (let kill = 0; kill < 5; kill += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000 + random() * 6_000));
+        await aggregator.stop('SIGKILL');
+        aggregator = await harness.startAggregator();
+      }
+      await harness.waitUntilCombined();
+      expectOutputsToEqualReference(await harness.outputs(), computeReference(input));
+    } finally {
+      await harness.tearDown();
+    }
+  });
+});

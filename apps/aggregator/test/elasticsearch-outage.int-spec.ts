@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { controlEngine } from '@meetup/test-support';
+import { AggregationHarness } from './support/aggregation-harness';
+import { expectOutputsToEqualReference } from './support/expect-outputs';
+import { syntheticInput } from './support/inputs';
+import { computeReference } from './support/reference';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function rssMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return Number(kb ?? 0) / 1024;
+}
+
+describe('the aggregator when Elasticsearch is down', () => {
+  it('pauses for a 20 s outage with bounded memory, resumes by itself and stays exact', async () => {
+    const harness = new AggregationHarness();
+    try {
+      await harness.setUp();
+      const input = syntheticInput(100_000, 21);
+      await harness.produce(input);
+      const aggregator = await harness.startAggregator();
+      const pid = aggregator.process.pid ?? 0;
+      await sleep(3_000);
+      await controlEngine('es-stop');
+      const samples: number[] = [];
+      for (let second = 0; second < 20; second += 1) {
+        samples.push(rssMegabytes(pid));
+        await sleep(1_000);
+      }
+      await controlEngine('es-start');
+      await harness.waitUntilCombined();
+      expect(aggregator.process.exitCode).toBeNull();
+      expect(Math.max(...samples)).toBeLessThan(600);
+      expectOutputsToEqualReference(await harness.outputs(), computeReference(input));
+    } finally {
+      await harness.tearDown();
+    }
+  });
+});
