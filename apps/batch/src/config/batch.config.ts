@@ -19,8 +19,9 @@ function jobConfigFrom(source: EnvSource) {
       BATCH_LOCK_TTL_SECONDS: env.positiveInt().default(600),
       BATCH_CHECKPOINT_OVERLAP_SECONDS: env.nonNegativeInt().default(60),
       BATCH_PROGRESS_INTERVAL_MS: env.positiveInt().default(5_000),
-      BATCH_GROUPS_PER_CHUNK: env.positiveInt().default(500),
-      BATCH_EVENTS_PER_CHUNK: env.positiveInt().default(2_000),
+      BATCH_GROUPS_PER_CHUNK: env.positiveInt().default(1_000),
+      BATCH_EVENTS_PER_CHUNK: env.positiveInt().default(5_000),
+      BATCH_RSVPS_PER_CHUNK: env.positiveInt().default(25_000),
       PUSHGATEWAY_URL: env.url().optional(),
     },
     source,
@@ -33,6 +34,8 @@ function jobConfigFrom(source: EnvSource) {
     progressIntervalMs: e.BATCH_PROGRESS_INTERVAL_MS,
     groupsPerChunk: e.BATCH_GROUPS_PER_CHUNK,
     eventsPerChunk: e.BATCH_EVENTS_PER_CHUNK,
+    /** Raw documents one chunk of groups or events should read at most (a target, not a limit). */
+    rsvpsPerChunk: e.BATCH_RSVPS_PER_CHUNK,
     pushgatewayUrl: e.PUSHGATEWAY_URL,
   };
 }

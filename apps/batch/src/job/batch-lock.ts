@@ -50,6 +50,7 @@ export class BatchLock {
   private seqNo = 0;
   private primaryTerm = 0;
   private heartbeat: NodeJS.Timeout | undefined;
+  private beating: Promise<void> = Promise.resolve();
   private lost: Error | undefined;
   private readonly now: () => number;
 
@@ -84,7 +85,9 @@ export class BatchLock {
   }
 
   async release(): Promise<void> {
-    clearInterval(this.heartbeat);
+    clearTimeout(this.heartbeat);
+    await this.beating;
+    clearTimeout(this.heartbeat);
     if (this.lost) return;
     await this.client.delete({
       index: this.options.index,
@@ -117,28 +120,43 @@ export class BatchLock {
     }
   }
 
+  /** One extension at a time (a chained timer, not an interval), so two never race each other. */
   private startHeartbeat(mode: BatchMode): void {
-    this.heartbeat = setInterval(
-      () => {
-        this.extend(mode).catch((error: unknown) => {
-          if (isConflict(error)) this.lost = new BatchLockLostError({ cause: error });
-        });
-      },
-      Math.max(this.options.ttlMs / 3, 100),
-    );
-    this.heartbeat.unref();
+    const beat = () => {
+      this.heartbeat = setTimeout(
+        () => {
+          this.beating = this.extend(mode).then(beat, (error: unknown) => {
+            this.lost = new BatchLockLostError({ cause: error });
+          });
+        },
+        Math.max(this.options.ttlMs / 3, 100),
+      );
+      this.heartbeat.unref();
+    };
+    beat();
   }
 
   private async extend(mode: BatchMode): Promise<void> {
-    this.keep(
-      await this.client.index({
+    try {
+      this.keep(
+        await this.client.index({
+          index: this.options.index,
+          id: LOCK_ID,
+          document: this.document(mode, this.now()),
+          if_seq_no: this.seqNo,
+          if_primary_term: this.primaryTerm,
+        }),
+      );
+    } catch (error) {
+      if (!isConflict(error)) return; // transient: the next beat tries again before expiry
+      // A retried request may have written before it failed: still ours if the owner is.
+      const current = await this.client.get<LockDocument>({
         index: this.options.index,
         id: LOCK_ID,
-        document: this.document(mode, this.now()),
-        if_seq_no: this.seqNo,
-        if_primary_term: this.primaryTerm,
-      }),
-    );
+      });
+      if (current._source?.owner !== this.options.owner) throw error;
+      this.keep(current);
+    }
   }
 
   private keep(written: { _seq_no?: number; _primary_term?: number }): void {

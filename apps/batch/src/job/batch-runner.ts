@@ -43,6 +43,11 @@ export interface BatchRunnerDeps {
   now?: () => number;
 }
 
+interface KeyBucket {
+  key: Record<string, string>;
+  doc_count: number;
+}
+
 interface RunContext {
   snapshot: RawSnapshot;
   computedAt: string;
@@ -53,13 +58,26 @@ interface RunContext {
 const versionOf = (alias: string): number =>
   analyticsIndexSpecs.find((spec) => spec.alias === alias)?.version ?? 1;
 
-async function* chunked<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let chunk: T[] = [];
-  for await (const item of items) {
-    chunk.push(item);
-    if (chunk.length >= size) {
+/**
+ * Keys (groups or events) in chunks small enough that the per-chunk composite
+ * aggregations, which select by `terms` on the keys, read few documents and
+ * few pages: the whole run then reads each raw document a bounded number of times.
+ */
+async function* chunked(
+  buckets: AsyncIterable<{ key: Record<string, string>; doc_count: number }>,
+  name: string,
+  maxKeys: number,
+  maxDocs: number,
+): AsyncGenerator<string[]> {
+  let chunk: string[] = [];
+  let docs = 0;
+  for await (const bucket of buckets) {
+    chunk.push(bucket.key[name] ?? '');
+    docs += bucket.doc_count;
+    if (chunk.length >= maxKeys || docs >= maxDocs) {
       yield chunk;
       chunk = [];
+      docs = 0;
     }
   }
   if (chunk.length > 0) yield chunk;
@@ -144,8 +162,8 @@ export class BatchRunner {
     try {
       const groupSink = new BulkSink(client, rebuild.indexFor(this.names.groups));
       const eventSink = new BulkSink(client, rebuild.indexFor(this.names.events));
-      const scanned = await this.groupsPass(context, allRsvps(), groupSink);
-      await this.eventsPass(context, allRsvps(), eventSink);
+      const scanned = await this.groupsPhase(context, allRsvps(), groupSink, false);
+      await this.eventsPhase(context, allRsvps(), eventSink);
       const dropped = await rebuild.swap();
       this.deps.logger.info({ dropped }, 'batch indices swapped');
       return {
@@ -174,45 +192,11 @@ export class BatchRunner {
     mode: BatchMode,
     touched: RawQuery,
   ): Promise<BatchOutcome> {
-    const { client, config, progress } = this.deps;
-    const { snapshot } = context;
+    const { client } = this.deps;
     const groupSink = new BulkSink(client, this.names.groups);
-    progress.start('groups', await snapshot.estimateDistinct(touched, RawFields.groupId));
-    let scanned = 0;
-    const groupKeys = this.keys(
-      snapshot.buckets<{ key: { group: string } }>(touched, touchedKeysSpec('group')),
-      'group',
-    );
-    for await (const chunk of chunked(groupKeys, config.groupsPerChunk)) {
-      const pass = await computeGroups(snapshot, groupsIn(chunk), groupSink, {
-        computedAt: context.computedAt,
-        collectDayIds: true,
-        onGroup: (rsvps) => {
-          progress.advance(1, rsvps);
-        },
-        beforePage: context.guard,
-      });
-      scanned += pass.rsvps;
-      await groupSink.delete(await this.staleDays(chunk, pass.dayIds));
-    }
-    await groupSink.flush();
     const eventSink = new BulkSink(client, this.names.events);
-    progress.start('events', await snapshot.estimateDistinct(touched, RawFields.eventId));
-    const eventKeys = this.keys(
-      snapshot.buckets<{ key: { event: string } }>(touched, touchedKeysSpec('event')),
-      'event',
-    );
-    for await (const chunk of chunked(eventKeys, config.eventsPerChunk)) {
-      await computeEvents(snapshot, eventsIn(chunk), eventSink, {
-        computedAt: context.computedAt,
-        onEvent: (rsvps) => {
-          progress.advance(1, rsvps);
-        },
-        beforePage: context.guard,
-      });
-    }
-    await eventSink.flush();
-    progress.finish();
+    const scanned = await this.groupsPhase(context, touched, groupSink, true);
+    await this.eventsPhase(context, touched, eventSink);
     await client.indices.refresh({ index: [this.names.groups, this.names.events] });
     return {
       mode,
@@ -223,41 +207,56 @@ export class BatchRunner {
     };
   }
 
-  private async groupsPass(context: RunContext, query: RawQuery, sink: BulkSink): Promise<number> {
-    const { progress } = this.deps;
-    progress.start('groups', await context.snapshot.estimateDistinct(query, RawFields.groupId));
-    const pass = await computeGroups(context.snapshot, query, sink, {
-      computedAt: context.computedAt,
-      collectDayIds: false,
-      onGroup: (rsvps) => {
-        progress.advance(1, rsvps);
-      },
-      beforePage: context.guard,
-    });
+  /**
+   * Recomputes every group the selected RSVPs touch, whole, chunk by chunk.
+   * Updates also delete the group's day documents not produced again: a
+   * changed answer can move an RSVP to another day and empty the day it left.
+   */
+  private async groupsPhase(
+    context: RunContext,
+    touched: RawQuery,
+    sink: BulkSink,
+    removeStale: boolean,
+  ): Promise<number> {
+    const { config, progress } = this.deps;
+    const { snapshot } = context;
+    progress.start('groups', await snapshot.estimateDistinct(touched, RawFields.groupId));
+    const keys = snapshot.buckets<KeyBucket>(touched, touchedKeysSpec('group'));
+    let scanned = 0;
+    for await (const chunk of chunked(keys, 'group', config.groupsPerChunk, config.rsvpsPerChunk)) {
+      const pass = await computeGroups(snapshot, groupsIn(chunk), sink, {
+        computedAt: context.computedAt,
+        collectDayIds: removeStale,
+        onGroup: (rsvps) => {
+          progress.advance(1, rsvps);
+        },
+        beforePage: context.guard,
+      });
+      scanned += pass.rsvps;
+      if (removeStale) await sink.delete(await this.staleDays(chunk, pass.dayIds));
+    }
     await sink.flush();
     progress.finish();
-    return pass.rsvps;
+    return scanned;
   }
 
-  private async eventsPass(context: RunContext, query: RawQuery, sink: BulkSink): Promise<void> {
-    const { progress } = this.deps;
-    progress.start('events', await context.snapshot.estimateDistinct(query, RawFields.eventId));
-    await computeEvents(context.snapshot, query, sink, {
-      computedAt: context.computedAt,
-      onEvent: (rsvps) => {
-        progress.advance(1, rsvps);
-      },
-      beforePage: context.guard,
-    });
+  /** Recomputes every event the selected RSVPs touch, whole, chunk by chunk. */
+  private async eventsPhase(context: RunContext, touched: RawQuery, sink: BulkSink): Promise<void> {
+    const { config, progress } = this.deps;
+    const { snapshot } = context;
+    progress.start('events', await snapshot.estimateDistinct(touched, RawFields.eventId));
+    const keys = snapshot.buckets<KeyBucket>(touched, touchedKeysSpec('event'));
+    for await (const chunk of chunked(keys, 'event', config.eventsPerChunk, config.rsvpsPerChunk)) {
+      await computeEvents(snapshot, eventsIn(chunk), sink, {
+        computedAt: context.computedAt,
+        onEvent: (rsvps) => {
+          progress.advance(1, rsvps);
+        },
+        beforePage: context.guard,
+      });
+    }
     await sink.flush();
     progress.finish();
-  }
-
-  private async *keys<K extends string>(
-    buckets: AsyncIterable<{ key: Record<K, string> }>,
-    name: K,
-  ): AsyncGenerator<string> {
-    for await (const bucket of buckets) yield bucket.key[name];
   }
 
   /** Day documents of the groups that this run did not produce again. */

@@ -64,7 +64,12 @@ export class BatchJob {
       Date.now(),
     );
     logger.info(
-      { mode: outcome?.mode ?? plan.mode, success: outcome !== undefined, metrics },
+      {
+        mode: outcome?.mode ?? plan.mode,
+        success: outcome !== undefined,
+        metrics,
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      },
       'batch finished',
     );
     if (config.job.pushgatewayUrl === undefined) return;
