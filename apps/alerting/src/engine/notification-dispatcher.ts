@@ -28,7 +28,11 @@ export class NotificationDispatcher {
     }
   }
 
-  private async deliverOne(rule: Rule, entry: OutboxEntry): Promise<void> {
+  private async deliverOne(rule: Rule, found: OutboxEntry): Promise<void> {
+    // Searches are near-real-time: re-read the entry (a real-time get) so one marked sent a
+    // moment ago is not sent again, and the update below uses its current version.
+    const entry = await this.deps.outbox.get(found.key);
+    if (entry?.doc.status !== 'pending') return;
     const action = rule.actions.find((a) => a.id === entry.doc.action_id);
     const result = await this.send(rule, entry, action);
     const now = Date.now();
