@@ -24,7 +24,10 @@ export interface Received {
   at: number;
 }
 
-type Reply = { status: number; delayMs?: number };
+interface Reply {
+  status: number;
+  delayMs?: number;
+}
 
 /** A real webhook receiver: records every request; replies can be scripted per path. */
 export class WebhookReceiver {
@@ -60,8 +63,10 @@ export class WebhookReceiver {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    this.server?.close();
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    this.server.close();
+    await once(this.server, 'close');
   }
 
   private async handle(req: IncomingMessage): Promise<Reply> {

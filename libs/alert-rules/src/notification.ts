@@ -109,8 +109,9 @@ export function buildNotifications(rule: Rule, notices: Notice[], now: number): 
     batches.set(id, [...(batches.get(id) ?? []), n]);
   }
   return [...batches.values()].map((batch) => {
-    const first = batch[0] as Notice;
-    if (batch.length === 1) return single(first);
+    const [first, ...others] = batch;
+    if (!first) throw new RangeError('empty digest batch');
+    if (others.length === 0) return single(first);
     const keys = batch.map((n) => noticeKey(rule.id, n)).sort();
     const digest = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 32);
     return {

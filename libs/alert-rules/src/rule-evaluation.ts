@@ -74,8 +74,10 @@ export function evaluateRule(
     if (alert.status !== before)
       transitions.push({ group: verdict.group, before, after: alert.status });
     notices.push(...owedNotices(alert, verdict.group, rule, now, state.snoozed_until));
-    if (forgettable(rule, alert, present.has(verdict.group))) delete state.groups[verdict.group];
-    else state.groups[verdict.group] = alert;
+    state.groups[verdict.group] = alert;
   }
+  state.groups = Object.fromEntries(
+    Object.entries(state.groups).filter(([group, a]) => !forgettable(rule, a, present.has(group))),
+  );
   return { state, verdicts, transitions, notices };
 }

@@ -54,7 +54,7 @@ export function keepRedactedSecrets(next: unknown, stored: Rule | undefined): un
       if (typeof action !== 'object' || action === null) return action;
       const a = action as Record<string, unknown>;
       const old = stored.actions.find((s) => s.id === a.id);
-      if (!old || old.type !== 'webhook') return action;
+      if (old?.type !== 'webhook') return action;
       const headers = a.headers as Record<string, string> | undefined;
       return {
         ...a,
