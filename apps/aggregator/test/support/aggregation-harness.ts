@@ -67,7 +67,11 @@ export class AggregationHarness {
   }
 
   async tearDown(): Promise<void> {
-    await Promise.all(this.services.map((s) => s.stop('SIGKILL')));
+    // A process killed by a signal has no exit code: only the live ones are stopped.
+    const live = this.services.filter(
+      (s) => s.process.exitCode === null && s.process.signalCode === null,
+    );
+    await Promise.all(live.map((s) => s.stop('SIGKILL')));
     await this.es.close();
   }
 
