@@ -145,7 +145,12 @@ export class AggregateCombiner {
       else this.written.set(key, text);
       return true;
     });
-    await this.options.writer.write('aggregates', changed, () => Promise.resolve(this.leader));
+    await this.options.writer.write(
+      'aggregates',
+      changed,
+      () => Promise.resolve(this.leader),
+      true,
+    );
 
     const next: CombineProgress = {
       kind: 'combine',

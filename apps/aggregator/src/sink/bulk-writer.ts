@@ -46,6 +46,8 @@ export class BulkWriter {
     target: string,
     documents: readonly BulkDocument<Ref>[],
     keepGoing: () => Promise<boolean>,
+    /** Make the documents searchable before returning (live aggregates), not at the next refresh. */
+    refresh = false,
   ): Promise<RejectedDocument<Ref>[]> {
     let pending = documents;
     const rejected: RejectedDocument<Ref>[] = [];
@@ -54,7 +56,7 @@ export class BulkWriter {
         await sleep(backoff(attempt, this.options.maxRetryDelayMs));
         if (!(await keepGoing())) throw new WriteAbandonedError();
       }
-      const outcome = await this.send(target, pending);
+      const outcome = await this.send(target, pending, refresh);
       if (outcome === 'unavailable') continue;
       pending = outcome.retry;
       rejected.push(...outcome.rejected);
@@ -65,6 +67,7 @@ export class BulkWriter {
   private async send<Ref>(
     target: string,
     documents: readonly BulkDocument<Ref>[],
+    refresh: boolean,
   ): Promise<'unavailable' | { retry: BulkDocument<Ref>[]; rejected: RejectedDocument<Ref>[] }> {
     const operations: object[] = [];
     for (const d of documents) {
@@ -77,7 +80,7 @@ export class BulkWriter {
     const stop = this.options.metrics.bulkLatency.startTimer({ target });
     let response: estypes.BulkResponse;
     try {
-      response = await this.options.es.bulk({ operations }, { maxRetries: 0 });
+      response = await this.options.es.bulk({ operations, refresh }, { maxRetries: 0 });
     } catch (error) {
       this.options.metrics.bulkFailures.inc({ target, kind: 'request' });
       this.options.logger.warn({ err: error, target }, 'bulk request failed, retrying');
