@@ -49,8 +49,14 @@ export class IndexBootstrapper {
     const index = versionedIndexName(alias, spec.version);
     await this.putTemplate(alias, spec);
     await this.refuseConcreteIndexNamed(alias);
-    const created = await this.createIndex(index);
     const current = await this.indicesBehind(alias);
+    // A full rebuild (batch) moves the alias to `<alias>-v<version>-<build>`:
+    // that is the current version too, and stays where it is.
+    const rebuilt = current.find((name) => name.startsWith(`${index}-`));
+    if (rebuilt !== undefined && current.every((name) => isBuildOf(name, index))) {
+      return { alias, index: rebuilt, created: false, reindexedFrom: [] };
+    }
+    const created = await this.createIndex(index);
     const stale = current.filter((name) => name !== index);
     for (const source of stale) await copyDocuments(this.client, source, index);
     if (!current.includes(index) || stale.length > 0) {
@@ -107,6 +113,10 @@ export class IndexBootstrapper {
     if (!found) return [];
     return Object.keys(await this.client.indices.getAlias({ name: alias }));
   }
+}
+
+function isBuildOf(name: string, index: string): boolean {
+  return name === index || name.startsWith(`${index}-`);
 }
 
 function isAlreadyExists(error: unknown): boolean {

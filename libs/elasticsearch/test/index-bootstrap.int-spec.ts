@@ -77,6 +77,29 @@ describe('index templates and bootstrap on the real Elasticsearch', () => {
     expect(doc._source?.yes).toBe(3);
   });
 
+  it('leaves an alias that a full rebuild moved to a new build of the same version', async () => {
+    const prefix = `${uniqueName('rebuilt')}-`;
+    const spec = analyticsIndexSpecs.find((s) => s.alias === IndexAliases.groups)!;
+    const bootstrapper = new IndexBootstrapper(es, { prefix });
+    await bootstrapper.apply([spec]);
+    const alias = bootstrapper.aliasOf(spec);
+    const build = `${versionedIndexName(alias, 1)}-20260101000000`;
+    await es.indices.create({ index: build });
+    await es.indices.updateAliases({
+      actions: [
+        { remove: { index: versionedIndexName(alias, 1), alias } },
+        { add: { index: build, alias, is_write_index: true } },
+      ],
+    });
+    await es.indices.delete({ index: versionedIndexName(alias, 1) });
+
+    const [result] = await bootstrapper.apply([spec]);
+
+    expect(result).toMatchObject({ index: build, created: false, reindexedFrom: [] });
+    expect(Object.keys(await es.indices.getAlias({ name: alias }))).toEqual([build]);
+    expect(await es.indices.exists({ index: versionedIndexName(alias, 1) })).toBe(false);
+  });
+
   it('refuses to take over a concrete index that has the alias name', async () => {
     const prefix = `${uniqueName('concrete')}-`;
     const spec = analyticsIndexSpecs.find((s) => s.alias === IndexAliases.groups)!;
