@@ -191,6 +191,24 @@ const alertHistory: IndexSpec = {
   },
 };
 
+/** The batch job's lock (`_id` lock) and checkpoint (`_id` checkpoint). */
+const batchState: IndexSpec = {
+  alias: IndexAliases.batchState,
+  version: 1,
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      kind: field.code(),
+      owner: field.id(),
+      mode: field.code(),
+      acquired_at: field.time(),
+      expires_at: field.time(),
+      indexed_before: field.time(),
+      completed_at: field.time(),
+    },
+  },
+};
+
 /** One document per rule: the lifecycle state of each of its alert groups (read and written with if_seq_no). */
 const alertState: IndexSpec = {
   alias: IndexAliases.alertState,
@@ -239,24 +257,6 @@ const alertLeases: IndexSpec = {
       owner: field.id(),
       expires_at: field.time(),
       last_run_at: field.time(),
-    },
-  },
-};
-
-/** The batch job's lock (`_id` lock) and checkpoint (`_id` checkpoint). */
-const batchState: IndexSpec = {
-  alias: IndexAliases.batchState,
-  version: 1,
-  mappings: {
-    dynamic: 'strict',
-    properties: {
-      kind: field.code(),
-      owner: field.id(),
-      mode: field.code(),
-      acquired_at: field.time(),
-      expires_at: field.time(),
-      indexed_before: field.time(),
-      completed_at: field.time(),
     },
   },
 };
