@@ -29,4 +29,10 @@ export const env = {
       ),
   logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   nonEmpty: () => z.string().trim().min(1, 'must not be empty'),
+  /** Prefix of index and alias names (tests own theirs); Elasticsearch names are lowercase. */
+  indexPrefix: () =>
+    z
+      .string()
+      .regex(/^[a-z0-9_.-]*$/, 'must be lowercase letters, digits, _ . -')
+      .default(''),
 };

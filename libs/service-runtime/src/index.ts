@@ -5,3 +5,4 @@ export * from './service-runtime.module';
 export * from './run-http-service';
 export * from './run-main';
 export * from './boot-service';
+export * from './background-work.module';

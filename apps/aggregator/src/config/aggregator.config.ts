@@ -19,10 +19,7 @@ function routingFrom(source: EnvSource) {
       RSVP_TOPIC: env.nonEmpty().default(Topics.rsvps),
       DLQ_TOPIC: env.nonEmpty().default(Topics.rsvpsDlq),
       CONSUMER_GROUP: env.nonEmpty().default('meetup-aggregator'),
-      INDEX_PREFIX: z
-        .string()
-        .regex(/^[a-z0-9_.-]*$/, 'must be lowercase letters, digits, _ . -')
-        .default(''),
+      INDEX_PREFIX: env.indexPrefix(),
       AGGREGATOR_OUTPUTS: z.enum(['all', 'raw'], { error: 'must be all or raw' }).default('all'),
     },
     source,

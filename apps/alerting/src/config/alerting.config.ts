@@ -22,7 +22,7 @@ function alertingConfigFrom(source: EnvSource) {
   const e = parseEnv(
     {
       /** Prefix of every index the service reads and writes (tests own theirs). */
-      ALERTING_INDEX_PREFIX: z.string().default(''),
+      ALERTING_INDEX_PREFIX: env.indexPrefix(),
       ALERTING_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
       ALERTING_RULES_DIR: env.nonEmpty().optional(),
       ALERTING_REPLICA_ID: env.nonEmpty().default(`${hostname()}-${process.pid}`),

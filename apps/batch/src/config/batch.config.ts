@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   buildConfig,
   elasticsearchConfigFrom,
@@ -12,10 +11,7 @@ import {
 function jobConfigFrom(source: EnvSource) {
   const e = parseEnv(
     {
-      INDEX_PREFIX: z
-        .string()
-        .regex(/^[a-z0-9_.-]*$/, 'must be lowercase letters, digits, _ . -')
-        .default(''),
+      INDEX_PREFIX: env.indexPrefix(),
       BATCH_LOCK_TTL_SECONDS: env.positiveInt().default(600),
       BATCH_CHECKPOINT_OVERLAP_SECONDS: env.nonNegativeInt().default(60),
       BATCH_PROGRESS_INTERVAL_MS: env.positiveInt().default(5_000),

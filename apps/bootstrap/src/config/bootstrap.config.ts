@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   buildConfig,
   elasticsearchConfigFrom,
@@ -13,10 +12,7 @@ import {
 function layoutFrom(source: EnvSource) {
   const e = parseEnv(
     {
-      INDEX_PREFIX: z
-        .string()
-        .regex(/^[a-z0-9_.-]*$/, 'must be lowercase letters, digits, _ . -')
-        .default(''),
+      INDEX_PREFIX: env.indexPrefix(),
       INDEX_SHARDS: env.positiveInt().default(1),
       INDEX_REPLICAS: env.nonNegativeInt().default(0),
       KAFKA_TOPICS_CREATE: env.boolean().default(false),
