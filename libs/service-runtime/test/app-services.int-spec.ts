@@ -1,4 +1,4 @@
-import { runToCompletion, startService, testEngines } from '@meetup/test-support';
+import { runToCompletion, startService, testEngines, uniqueName } from '@meetup/test-support';
 
 interface AppCase {
   app: string;
@@ -12,17 +12,50 @@ interface AppCase {
 const kafkaEnv = () => ({ KAFKA_BROKERS: testEngines().kafkaBrokers.join(',') });
 const esEnv = () => ({ ES_URL: testEngines().elasticsearchUrl });
 
+// Each service gets names of its own, so booting it touches nothing another test uses.
 const apps: AppCase[] = [
-  { app: 'simulator', env: () => ({}), checks: [], badVariable: ['HTTP_PORT', 'eighty'] },
-  { app: 'ingestor', env: kafkaEnv, checks: ['kafka'], badVariable: ['KAFKA_BROKERS', 'no-port'] },
+  {
+    app: 'simulator',
+    env: () => ({ STREAM_PORT: '0' }),
+    checks: [],
+    badVariable: ['HTTP_PORT', 'eighty'],
+  },
+  {
+    app: 'ingestor',
+    env: () => ({
+      ...kafkaEnv(),
+      // A source that is not there: the ingestor keeps reconnecting, its Kafka side is ready.
+      SOURCES: `absent=ws://127.0.0.1:9/2/rsvps>${uniqueName('boot-rsvps')}`,
+      DLQ_TOPIC: uniqueName('boot-dlq'),
+      CHECKPOINT_TOPIC: uniqueName('boot-checkpoints'),
+    }),
+    checks: ['kafka'],
+    badVariable: ['KAFKA_BROKERS', 'no-port'],
+  },
   {
     app: 'aggregator',
-    env: () => ({ ...kafkaEnv(), ...esEnv() }),
+    env: () => ({
+      ...kafkaEnv(),
+      ...esEnv(),
+      RSVP_TOPIC: uniqueName('boot-rsvps'),
+      DLQ_TOPIC: uniqueName('boot-dlq'),
+      CONSUMER_GROUP: uniqueName('boot-group'),
+      INDEX_PREFIX: `${uniqueName('boot')}-`,
+    }),
     checks: ['kafka', 'elasticsearch'],
     badVariable: ['ES_URL', 'not a url'],
   },
   // batch is a one-shot CronJob without HTTP: apps/batch/test covers its exit codes and config.
-  { app: 'alerting', env: esEnv, checks: ['elasticsearch'], badVariable: ['ES_URL', ''] },
+  {
+    app: 'alerting',
+    env: () => ({
+      ...esEnv(),
+      ALERTING_API_TOKEN: 'boot-test-token-0123456789',
+      ALERTING_INDEX_PREFIX: `${uniqueName('boot')}-`,
+    }),
+    checks: ['elasticsearch'],
+    badVariable: ['ES_URL', ''],
+  },
 ];
 
 describe.each(apps)('the $app service', ({ app, env, checks, badVariable }) => {
