@@ -13,7 +13,7 @@ export ALERTING_API_TOKEN=${ALERTING_API_TOKEN:-demo-token-0123456789}
 # name|http port|command (env and arguments); start order.
 services=(
   "receiver|8095|RECEIVER_PORT=8095 node tools/demo/webhook-receiver.mjs"
-  "simulator|8080|HTTP_PORT=8080 STREAM_PORT=8090 node apps/simulator/dist/main.js --synthetic --rate 200 --seed 7"
+  "simulator|8080|HTTP_PORT=8080 STREAM_PORT=8090 node apps/simulator/dist/main.js --synthetic --rate 20 --seed 7"
   "ingestor|8081|HTTP_PORT=8081 SOURCES=sim=ws://127.0.0.1:8090/2/rsvps INITIAL_SINCE_MTIME=0 node apps/ingestor/dist/main.js"
   "aggregator|8082|HTTP_PORT=8082 node apps/aggregator/dist/main.js"
   "alerting|8084|HTTP_PORT=8084 ALERTING_RULES_DIR=tools/demo/alert-rules WEBHOOK_ALLOWLIST=http://127.0.0.1:8095/ WEBHOOK_ALLOW_LOOPBACK=true node apps/alerting/dist/main.js"
