@@ -226,6 +226,11 @@ seccompProfile:
     secretName: {{ $v.elasticsearch.external.caSecret.name }}
     {{- end }}
 {{- end }}
+{{- if .rules }}
+- name: alert-rules
+  configMap:
+    name: {{ include "meetup.componentName" (dict "ctx" .ctx "component" "alert-rules") }}
+{{- end }}
 {{- end -}}
 
 {{- define "meetup.volumeMounts" -}}
@@ -240,6 +245,11 @@ seccompProfile:
 {{- if and .es (or (eq $v.elasticsearch.mode "eck") $v.elasticsearch.external.caSecret.name) }}
 - name: es-ca
   mountPath: /etc/meetup/es-ca
+  readOnly: true
+{{- end }}
+{{- if .rules }}
+- name: alert-rules
+  mountPath: /etc/meetup/alert-rules
   readOnly: true
 {{- end }}
 {{- end -}}

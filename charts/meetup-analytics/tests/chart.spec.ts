@@ -5,6 +5,8 @@ import {
   validateBuiltIns,
   validateCustomResources,
 } from './support/schema-validation';
+import { parse as parseYaml } from 'yaml';
+import { parseRule } from '@meetup/alert-rules';
 import { envOf, podTemplateOf } from './support/pods';
 
 const rendered = new Map(profiles.map((p) => [p, render({ profile: p })]));
@@ -130,6 +132,36 @@ describe('ingestor shards', () => {
       fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" },
     });
     expect(env.get('REPLICA_COUNT')?.value).toBe('3');
+  });
+});
+
+describe('alert rules from files', () => {
+  it('mounts the rules of the values from a ConfigMap and points the service at them', () => {
+    const objects = objectsOf('kind');
+    const config = named(objects, 'ConfigMap', name('alert-rules'));
+    const files = (config as unknown as { data: Record<string, string> }).data;
+    expect(Object.keys(files)).toEqual(['stream-flatline.yaml']);
+    expect(parseRule(parseYaml(files['stream-flatline.yaml']!))).toMatchObject({ ok: true });
+
+    const pod = podTemplateOf(named(objects, 'Deployment', name('alerting')))!.spec;
+    const container = pod.containers[0]!;
+    expect(envOf(container).get('ALERTING_RULES_DIR')?.value).toBe('/etc/meetup/alert-rules');
+    expect(container.volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'alert-rules', mountPath: '/etc/meetup/alert-rules' }),
+    );
+    expect(pod.volumes).toContainEqual(
+      expect.objectContaining({ name: 'alert-rules', configMap: { name: name('alert-rules') } }),
+    );
+  });
+
+  it('mounts nothing when there are no rule files', () => {
+    const objects = objectsOf('production');
+    expect(
+      objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === name('alert-rules')),
+    ).toEqual([]);
+    const container = podTemplateOf(named(objects, 'Deployment', name('alerting')))!.spec
+      .containers[0]!;
+    expect(envOf(container).has('ALERTING_RULES_DIR')).toBe(false);
   });
 });
 
