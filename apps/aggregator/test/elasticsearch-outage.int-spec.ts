@@ -25,7 +25,11 @@ describe('the aggregator when Elasticsearch is down', () => {
         await harness.setUp();
         const input = syntheticInput(100_000, 21);
         await harness.produce(input);
-        const aggregator = await harness.startAggregator();
+        // A heap cap as a deployment sets one: memory stays bounded only if the
+        // aggregator stops fetching while it cannot write (or V8 would abort).
+        const aggregator = await harness.startAggregator({
+          NODE_OPTIONS: '--max-old-space-size=320',
+        });
         const pid = aggregator.process.pid ?? 0;
         await sleep(3_000);
         await controlEngine('es-stop');

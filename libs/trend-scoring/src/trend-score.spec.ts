@@ -27,6 +27,12 @@ describe('trendScore', () => {
   });
 });
 
+describe('trendScore without a known past', () => {
+  it('calls nothing trending at the start of the history', () => {
+    expect(trendScore(40, [])).toMatchObject({ score: 0, baselineMean: 0, count: 40 });
+  });
+});
+
 describe('rankByScore', () => {
   it('breaks ties by count, then by key', () => {
     const ranked = rankByScore([

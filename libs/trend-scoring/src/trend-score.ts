@@ -14,10 +14,13 @@ export interface TrendScore {
  * windows of equal length). The denominator adds the Poisson variance of the
  * mean (`mean`) and 1 to the observed variance, so a topic that goes 0 → 1 or
  * 2 → 3 is not "trending" on noise, while a steady topic scores ≈ 0 whatever
- * its size and a jump from 2 to 40 scores ≈ 20.
+ * its size and a jump from 2 to 40 scores ≈ 20. An empty baseline (the
+ * window is at the very start of the stream's history) scores 0.
  */
 export function trendScore(count: number, baseline: readonly number[]): TrendScore {
   const n = baseline.length;
+  // No known past: nothing to compare against, so no claim of a trend.
+  if (n === 0) return { count, baselineMean: 0, baselineStddev: 0, ratio: count + 1, score: 0 };
   let total = 0;
   for (const value of baseline) total += value;
   const mean = n === 0 ? 0 : total / n;

@@ -119,3 +119,18 @@ function add(
   if (!panes) names.set(name, (panes = new Map<number, number>()));
   panes.set(pane, (panes.get(pane) ?? 0) + count);
 }
+
+/** The first pane (of `slideMs`) holding counted activity, or undefined while there is none. */
+export async function activityStart(
+  es: Client,
+  index: string,
+  slideMs: number,
+): Promise<number | undefined> {
+  const result = await es.search({
+    index,
+    size: 0,
+    aggs: { first: { min: { field: 'mtime' } } },
+  });
+  const first = (result.aggregations?.first as { value: number | null } | undefined)?.value;
+  return first === null || first === undefined ? undefined : Math.floor(first / slideMs) * slideMs;
+}

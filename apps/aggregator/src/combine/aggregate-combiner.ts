@@ -7,7 +7,7 @@ import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import { sleep, type BulkDocument, type BulkWriter } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
-import { countryBucketRows, topicPanes } from './activity-queries';
+import { activityStart, countryBucketRows, topicPanes } from './activity-queries';
 import { trendingRows } from './trending-windows';
 
 export interface CombineIndices {
@@ -233,12 +233,15 @@ export class AggregateCombiner {
     const { es, indices, windows } = this.options;
     const after = progress.trending_final_before;
     const span = windows.trendingWindowMs * (windows.trendingBaselineWindows + 1);
+    const historyStart = await activityStart(es, indices.activity, windows.trendingSlideMs);
+    if (historyStart === undefined) return [];
     const scopes = await topicPanes(es, indices.activity, after - span, windows.trendingSlideMs);
     const rows = trendingRows(scopes, after, {
       windowMs: windows.trendingWindowMs,
       slideMs: windows.trendingSlideMs,
       minSupport: windows.trendingMinSupport,
       baselineWindows: windows.trendingBaselineWindows,
+      historyStart,
     });
     const updatedAt = new Date().toISOString();
     return rows.map((row) => {

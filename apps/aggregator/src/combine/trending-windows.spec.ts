@@ -1,6 +1,12 @@
 import { trendingRows, type ScopePanes } from './trending-windows';
 
-const settings = { windowMs: 60_000, slideMs: 10_000, minSupport: 5, baselineWindows: 3 };
+const settings = {
+  windowMs: 60_000,
+  slideMs: 10_000,
+  minSupport: 5,
+  baselineWindows: 3,
+  historyStart: 0,
+};
 
 function scope(counts: Record<string, [number, number][]>): ScopePanes {
   return new Map(
@@ -34,6 +40,23 @@ describe('trendingRows', () => {
     const window = rows.filter((r) => r.windowEnd === 240_000);
     expect(window.find((r) => r.rank === 1)?.urlkey).toBe('surge');
     expect(window.find((r) => r.urlkey === 'steady')?.score).toBeCloseTo(0, 6);
+  });
+
+  it('scores against the known past only, so nothing trends at the start of the history', () => {
+    const steady: [number, number][] = [];
+    for (let pane = 100_000; pane < 400_000; pane += 10_000) steady.push([pane, 5]);
+    const rows = trendingRows(new Map([['', scope({ steady })]]), 0, {
+      ...settings,
+      historyStart: 100_000,
+    });
+    // The first full window: no baseline window lies inside the history.
+    expect(rows.find((r) => r.windowEnd === 160_000)).toMatchObject({ count: 30, score: 0 });
+    // Later: only the windows since the start count, all of them steady.
+    expect(rows.find((r) => r.windowEnd === 280_000)).toMatchObject({
+      count: 30,
+      baselineMean: 30,
+      score: 0,
+    });
   });
 
   it('leaves windows at or before the given end alone', () => {

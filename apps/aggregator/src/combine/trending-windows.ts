@@ -6,6 +6,12 @@ export interface TrendingSettings {
   slideMs: number;
   minSupport: number;
   baselineWindows: number;
+  /**
+   * Start of the stream's history (first pane of counted activity): baseline
+   * windows before it are unknown, not zero, and are left out — otherwise
+   * every topic would "trend" during the first hour after a start.
+   */
+  historyStart: number;
 }
 
 /** Counts of one scope (the world, or one country): urlkey → name → pane start → count. */
@@ -28,7 +34,7 @@ export interface TrendingRow {
  * Trending topics of every window ending after `after`, from pane counts:
  * count over `[end - window, end)`, emitted when above the minimum support,
  * scored against the topic's counts in the `baselineWindows` windows of equal
- * length before it, ranked per window and scope.
+ * length before it (as far as the history goes), ranked per window and scope.
  */
 export function trendingRows(
   scopes: ReadonlyMap<string, ScopePanes>,
@@ -96,6 +102,7 @@ function topicRows(
     if (count <= minSupport) continue;
     const baseline: number[] = [];
     for (let k = 1; k <= baselineWindows; k += 1) {
+      if (end - windowMs * (k + 1) < settings.historyStart) break;
       baseline.push(sums.sum(end - windowMs * (k + 1), end - windowMs * k));
     }
     const trend = trendScore(count, baseline);

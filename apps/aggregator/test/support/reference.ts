@@ -95,6 +95,9 @@ function aggregates(counted: readonly Parsed[], s: ReferenceSettings) {
   // scope ('' = world) → urlkey → pane → count, and urlkey → names
   const panes = new Map<string, Map<string, Map<number, number>>>();
   const names = new Map<string, Set<string>>();
+  let firstMtime = Infinity;
+  for (const r of counted) firstMtime = Math.min(firstMtime, r.mtime);
+  const historyStart = Math.floor(firstMtime / s.slideMs) * s.slideMs;
   for (const r of counted) {
     const bucket = Math.floor(r.mtime / s.bucketMs) * s.bucketMs;
     const key = `${bucket}:${r.group.group_country}:${r.response}`;
@@ -137,12 +140,14 @@ function aggregates(counted: readonly Parsed[], s: ReferenceSettings) {
       for (const end of ends) {
         const count = sumOf(end - s.windowMs, end);
         if (count <= s.minSupport) continue;
-        const baseline = Array.from({ length: s.baselineWindows }, (_, i) =>
-          sumOf(end - s.windowMs * (i + 2), end - s.windowMs * (i + 1)),
-        );
-        const mean = baseline.reduce((a, b) => a + b, 0) / baseline.length;
-        const variance = baseline.reduce((a, b) => a + (b - mean) ** 2, 0) / baseline.length;
-        const score = (count - mean) / Math.sqrt(variance + mean + 1);
+        // Baseline windows before the first counted record are unknown and left out.
+        const baseline = Array.from({ length: s.baselineWindows }, (_, i) => i)
+          .filter((i) => end - s.windowMs * (i + 2) >= historyStart)
+          .map((i) => sumOf(end - s.windowMs * (i + 2), end - s.windowMs * (i + 1)));
+        const n = baseline.length;
+        const mean = n === 0 ? 0 : baseline.reduce((a, b) => a + b, 0) / n;
+        const variance = n === 0 ? 0 : baseline.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+        const score = n === 0 ? 0 : (count - mean) / Math.sqrt(variance + mean + 1);
         const list = perWindow.get(end) ?? [];
         list.push({
           urlkey,
