@@ -1,3 +1,4 @@
+import { countryInfo } from '@meetup/country-info';
 import type { RawGroup } from './raw-fields';
 
 export interface GeoPoint {
@@ -19,16 +20,13 @@ export interface GroupDescriptors {
   group_topics: string[];
 }
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-
-/** English name of a two-letter country code (`us` → United States); undefined when unknown. */
+/**
+ * English name of a two-letter country code (`us` → United States), from the
+ * same source as the raw and real-time indices, so every index names a
+ * country alike; undefined when unknown.
+ */
 export function countryName(code: string): string | undefined {
-  try {
-    return regionNames.of(code.toUpperCase());
-  } catch {
-    // Not a well-formed region code: the document simply has no country name.
-    return undefined;
-  }
+  return countryInfo(code)?.name;
 }
 
 export function groupDescriptors(group: RawGroup): GroupDescriptors {

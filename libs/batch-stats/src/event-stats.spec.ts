@@ -71,4 +71,8 @@ describe('eventDocument', () => {
   it('leaves the country name out for a malformed code', () => {
     expect(countryName('1!')).toBeUndefined();
   });
+
+  it('names a country as the raw and real-time indices do', () => {
+    expect(countryName('hk')).toBe('Hong Kong');
+  });
 });

@@ -1,4 +1,5 @@
 import type { Rsvp } from '@meetup/contracts';
+import { countryInfo } from '@meetup/country-info';
 
 /**
  * The expected contents of meetup_groups and meetup_events, computed straight
@@ -9,8 +10,6 @@ export interface ReferenceStats {
   groups: Map<string, Record<string, unknown>>;
   events: Map<string, Record<string, unknown>>;
 }
-
-const countryNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
 export function latestStates(records: Iterable<Rsvp>): Rsvp[] {
   const latest = new Map<number, Rsvp>();
@@ -25,7 +24,7 @@ const isLater = (a: Rsvp, b: Rsvp | undefined): boolean =>
   !b || a.mtime > b.mtime || (a.mtime === b.mtime && String(a.rsvp_id) > String(b.rsvp_id));
 
 function descriptorsOf(group: Rsvp['group']): Record<string, unknown> {
-  const name = countryNames.of(group.group_country.toUpperCase());
+  const name = countryInfo(group.group_country)?.name;
   return {
     group_id: String(group.group_id),
     group_name: group.group_name,
