@@ -1,3 +1,4 @@
+import { SeededRandom } from '@meetup/rsvp-synthetic';
 /** A seeded stream of RSVP records for the aggregator's tests (not the aggregator's code). */
 
 export interface StreamOptions {
@@ -26,15 +27,10 @@ export type TestRsvp = Record<string, unknown> & {
   };
 };
 
+/** Uniform [0, 1) numbers from a seed (the synthetic library's mulberry32): same seed, same data. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 const COUNTRIES = [

@@ -1,15 +1,10 @@
 import type { Rsvp } from '@meetup/contracts';
+import { SeededRandom } from '@meetup/rsvp-synthetic';
 
 /** Small, fast, seeded PRNG (mulberry32): the same seed gives the same data. */
 function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 export interface SeededRsvpOptions {
