@@ -269,6 +269,67 @@ readinessProbe:
   failureThreshold: 3
 {{- end -}}
 
+{{/*
+A Kubernetes quantity in bytes, as an integer string: (dict "quantity" q "path" "x.resources.limits.memory").
+Plain bytes, a decimal number with a binary (Ki…Ei) or decimal (k/K, M…E) suffix, or an exponent (1e9).
+*/}}
+{{- define "meetup.quantityBytes" -}}
+{{- $q := .quantity -}}
+{{- if or (kindIs "float64" $q) (kindIs "int64" $q) (kindIs "int" $q) -}}
+{{- $q = toString (int64 $q) -}}
+{{- end -}}
+{{- $q = toString $q -}}
+{{- if not (regexMatch "^[0-9]+(\\.[0-9]+)?([KMGTPE]i|[kKMGTPE]|[eE][0-9]+)?$" $q) -}}
+{{- fail (printf "%s: %q is not a Kubernetes memory quantity; write bytes or a number with a suffix Ki, Mi, Gi, Ti, K, M, G, T (e.g. 512Mi, 1Gi): the Node heap cap (NODE_OPTIONS=--max-old-space-size) is computed from it" .path $q) -}}
+{{- end -}}
+{{- $number := regexFind "^[0-9]+(\\.[0-9]+)?" $q -}}
+{{- $suffix := trimPrefix $number $q -}}
+{{- $multipliers := dict "" 1 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "Pi" 1125899906842624 "Ei" 1152921504606846976 "k" 1000 "K" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "P" 1000000000000000 "E" 1000000000000000000 -}}
+{{- $multiplier := 1.0 -}}
+{{- if hasKey $multipliers $suffix -}}
+{{- $multiplier = float64 (get $multipliers $suffix) -}}
+{{- else -}}
+{{- range until (int (substr 1 -1 $suffix)) }}{{ $multiplier = mulf $multiplier 10 }}{{ end -}}
+{{- end -}}
+{{- printf "%d" (int64 (floor (mulf (float64 $number) $multiplier))) -}}
+{{- end -}}
+
+{{/*
+NODE_OPTIONS with a V8 heap cap from the component's memory limit: (dict "ctx" $ "component" "aggregator").
+V8's default old-space limit comes from the memory V8 detects, not from this limit; with the cap
+V8 collects garbage before the container reaches its limit, leaving the rest for the young
+generation, code and buffers. Nothing when the component's env sets NODE_OPTIONS itself, or
+there is no memory limit and no nodeHeap.maxOldSpaceMiB. A bad limit fails either way.
+*/}}
+{{- define "meetup.nodeHeapEnv" -}}
+{{- $v := .ctx.Values -}}
+{{- $c := index $v .component -}}
+{{- $heap := $c.nodeHeap | default dict -}}
+{{- $percent := $heap.percent | default $v.nodeHeap.percent -}}
+{{- $userSet := false -}}
+{{- range $c.env }}{{ if eq .name "NODE_OPTIONS" }}{{ $userSet = true }}{{ end }}{{ end -}}
+{{- $limit := dig "limits" "memory" "" ($c.resources | default dict) -}}
+{{- $bytes := 0 -}}
+{{- with $limit -}}
+{{- $bytes = include "meetup.quantityBytes" (dict "quantity" . "path" (printf "%s.resources.limits.memory" $.component)) | int64 -}}
+{{- end -}}
+{{- $mib := 0 -}}
+{{- if $userSet -}}
+{{- /* the user's NODE_OPTIONS wins: a second entry of the same name would shadow or conflict */ -}}
+{{- else if $heap.maxOldSpaceMiB -}}
+{{- $mib = int64 $heap.maxOldSpaceMiB -}}
+{{- else if $bytes -}}
+{{- $mib = div (mul $bytes $percent) (mul 100 1048576) -}}
+{{- if lt $mib 1 -}}
+{{- fail (printf "%s.resources.limits.memory (%v) at %v%% leaves no Node heap; raise the limit or set %s.nodeHeap.maxOldSpaceMiB" .component $limit $percent .component) -}}
+{{- end -}}
+{{- end -}}
+{{- if gt $mib 0 -}}
+- name: NODE_OPTIONS
+  value: {{ printf "--max-old-space-size=%d" $mib | quote }}
+{{- end -}}
+{{- end -}}
+
 {{/* The container of a long-running service: (dict "ctx" $ "app" "x" "kafka" bool "es" bool "extraEnv" list) */}}
 {{- define "meetup.serviceContainer" -}}
 {{- $v := .ctx.Values -}}
@@ -288,6 +349,9 @@ readinessProbe:
     {{- end }}
   env:
     {{- include "meetup.commonEnv" . | nindent 4 }}
+    {{- with include "meetup.nodeHeapEnv" (dict "ctx" .ctx "component" .app) }}
+    {{- . | nindent 4 }}
+    {{- end }}
     {{- with .extraEnv }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

@@ -6,6 +6,7 @@ export interface Container {
   securityContext?: Record<string, unknown> & { capabilities?: { drop?: string[] } };
   volumeMounts?: { name: string; mountPath: string }[];
   args?: string[];
+  resources?: { limits?: Record<string, string | number>; requests?: Record<string, unknown> };
 }
 export interface PodSpec {
   securityContext?: Record<string, unknown>;
