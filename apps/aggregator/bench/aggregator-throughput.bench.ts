@@ -1,7 +1,8 @@
 /**
  * Aggregator throughput, freshness and memory:
  *  1. records/s of one aggregator over a 100,000-record backlog, all outputs and raw only;
- *  2. p99 delay from produce to visibility in meetup_rsvp_by_country at a steady live rate;
+ *  2. p99 delay from produce to visibility in meetup_rsvp_by_country at a steady live rate,
+ *     after 70 minutes of history (full trending baselines), with the combine cycle's cost;
  *  3. the aggregator's peak RSS.
  * Needs TEST_KAFKA_BROKERS and TEST_ES_URL; built app (tools/build.sh apps/aggregator).
  */
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { IndexAliases } from '@meetup/contracts';
 import { AggregationHarness, partitionOf } from '../test/support/aggregation-harness';
 import { syntheticInput } from '../test/support/inputs';
-import { makeGroups, mulberry32, rsvpOf } from '../test/support/synthetic-stream';
+import { SyntheticRsvpStream } from '@meetup/rsvp-synthetic';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rss = (pid: number) =>
@@ -51,47 +52,91 @@ async function backlog(outputs: 'all' | 'raw'): Promise<void> {
   }
 }
 
-async function freshness(ratePerSecond: number, seconds: number): Promise<void> {
+/** A metric's value (sum over labels; `_sum`/`_count` of histograms by suffix) from /metrics. */
+async function metric(baseUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) {
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
+}
+
+/**
+ * Live load after `historyMinutes` of realistic history (so trending baselines
+ * are full, as in a long-running system): `ratePerSecond` new RSVPs for
+ * `seconds`, each counted, and the delay until the by-country totals include it.
+ */
+async function live(ratePerSecond: number, seconds: number, historyMinutes: number): Promise<void> {
   const harness = new AggregationHarness();
   await harness.setUp();
   try {
+    const startedAt = Date.now();
+    const history = new SyntheticRsvpStream({
+      seed: 11,
+      startMtime: startedAt - historyMinutes * 60_000,
+      ratePerSecond,
+    }).take(ratePerSecond * historyMinutes * 60);
+    await harness.produce(
+      history.map((rsvp) => {
+        const value = JSON.stringify(rsvp);
+        return { partition: partitionOf(value), value };
+      }),
+    );
     const service = await harness.startAggregator({ SNAPSHOT_INTERVAL_MS: '5000' });
-    await sleep(8_000);
+    await harness.waitUntilCombined(900_000);
+    console.log(
+      `[aggregator] history of ${history.length} records (${historyMinutes} min at ${ratePerSecond}/s) ` +
+        `combined ${((Date.now() - startedAt) / 1000).toFixed(0)} s after start`,
+    );
+    const index = harness.prefix + IndexAliases.rsvpByCountry;
+    const totalResponses = async () => {
+      const result = await harness.es.search({
+        index,
+        size: 0,
+        aggs: { n: { sum: { field: 'responses' } } },
+      });
+      return (result.aggregations?.n as { value: number } | undefined)?.value ?? 0;
+    };
+    const before = await totalResponses();
+    const combineBefore = {
+      sum: await metric(service.baseUrl, 'meetup_aggregator_combine_latency_seconds_sum'),
+      count: await metric(service.baseUrl, 'meetup_aggregator_combine_latency_seconds_count'),
+    };
+    const failuresBefore = await metric(service.baseUrl, 'meetup_aggregator_bulk_failures_total');
     const producer = harness.kafka.producer();
     await producer.connect();
-    const random = mulberry32(3);
-    const groups = makeGroups(random, 50);
+    // Every live message is a new RSVP that counts, so the totals grow by one per message.
+    const stream = new SyntheticRsvpStream({
+      seed: 12,
+      firstRsvpId: 9_000_000_000,
+      resendRatio: 0,
+      changeRatio: 0,
+      outOfOrderRatio: 0,
+      staleRatio: 0,
+    });
     const sent: number[] = [];
     const seen: { at: number; total: number }[] = [];
     const control = { polling: true };
     const poller = (async () => {
-      const index = harness.prefix + IndexAliases.rsvpByCountry;
       while (control.polling) {
-        const result = await harness.es.search({
-          index,
-          size: 0,
-          aggs: { n: { sum: { field: 'responses' } } },
-        });
-        const total = (result.aggregations?.n as { value: number } | undefined)?.value ?? 0;
-        seen.push({ at: Date.now(), total });
+        seen.push({ at: Date.now(), total: (await totalResponses()) - before });
         await sleep(50);
       }
     })();
     let peak = 0;
     const tickMs = 100;
     for (let tick = 0; tick < (seconds * 1000) / tickMs; tick += 1) {
-      const batch = Math.round((ratePerSecond * tickMs) / 1000);
+      const count = Math.round((ratePerSecond * tickMs) / 1000);
       const now = Date.now();
-      const messages = Array.from({ length: batch }, (_, i) => {
-        const group = groups[Math.floor(random() * groups.length)] ?? groups[0];
-        if (!group) throw new Error('no groups');
-        const value = JSON.stringify(
-          rsvpOf(9_000_000 + sent.length + i, now, 'yes', 0, group, 1, true),
-        );
+      const messages = stream.take(count, now).map((rsvp) => {
+        const value = JSON.stringify(rsvp);
         return { value, partition: partitionOf(value) };
       });
       await producer.send({ topic: harness.topic, messages });
-      for (let i = 0; i < batch; i += 1) sent.push(now);
+      for (let i = 0; i < count; i += 1) sent.push(now);
       peak = Math.max(peak, rss(service.process.pid ?? 0));
       await sleep(Math.max(0, tickMs - (Date.now() - now)));
     }
@@ -103,9 +148,19 @@ async function freshness(ratePerSecond: number, seconds: number): Promise<void> 
     delays.sort((a, b) => a - b);
     const p = (q: number) =>
       delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
+    const cycles =
+      (await metric(service.baseUrl, 'meetup_aggregator_combine_latency_seconds_count')) -
+      combineBefore.count;
+    const cycleSeconds =
+      (await metric(service.baseUrl, 'meetup_aggregator_combine_latency_seconds_sum')) -
+      combineBefore.sum;
+    const failures =
+      (await metric(service.baseUrl, 'meetup_aggregator_bulk_failures_total')) - failuresBefore;
     console.log(
-      `[aggregator] live ${ratePerSecond} records/s for ${seconds} s: produce→visible in by-country ` +
-        `p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${delays.at(-1)} ms; peak RSS ${peak.toFixed(0)} MB`,
+      `[aggregator] live ${ratePerSecond} records/s for ${seconds} s after ${historyMinutes} min of history: ` +
+        `produce→visible in by-country p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${delays.at(-1)} ms; ` +
+        `combine cycle mean ${((cycleSeconds / Math.max(1, cycles)) * 1000).toFixed(0)} ms over ${cycles} cycles; ` +
+        `bulk failures ${failures}; peak RSS ${peak.toFixed(0)} MB`,
     );
   } finally {
     await harness.tearDown();
@@ -115,7 +170,8 @@ async function freshness(ratePerSecond: number, seconds: number): Promise<void> 
 async function main(): Promise<void> {
   await backlog('raw');
   await backlog('all');
-  await freshness(200, 30);
+  await live(20, 60, 70);
+  await live(200, 60, 70);
 }
 
 main().catch((error: unknown) => {

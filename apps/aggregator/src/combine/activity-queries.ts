@@ -120,17 +120,26 @@ function add(
   panes.set(pane, (panes.get(pane) ?? 0) + count);
 }
 
-/** The first pane (of `slideMs`) holding counted activity, or undefined while there is none. */
-export async function activityStart(
+export interface ActivityBounds {
+  /** Event time of the oldest counted activity held. */
+  first: number;
+  /** Event time of the newest counted activity. */
+  last: number;
+}
+
+/** Oldest and newest event time of the counted activity, or undefined while there is none. */
+export async function activityBounds(
   es: Client,
   index: string,
-  slideMs: number,
-): Promise<number | undefined> {
+): Promise<ActivityBounds | undefined> {
   const result = await es.search({
     index,
     size: 0,
-    aggs: { first: { min: { field: 'mtime' } } },
+    aggs: { first: { min: { field: 'mtime' } }, last: { max: { field: 'mtime' } } },
   });
-  const first = (result.aggregations?.first as { value: number | null } | undefined)?.value;
-  return first === null || first === undefined ? undefined : Math.floor(first / slideMs) * slideMs;
+  const value = (name: string) =>
+    (result.aggregations?.[name] as { value: number | null } | undefined)?.value ?? null;
+  const first = value('first');
+  const last = value('last');
+  return first === null || last === null ? undefined : { first, last };
 }

@@ -7,8 +7,13 @@ import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import { sleep, type BulkDocument, type BulkWriter } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
-import { activityStart, countryBucketRows, topicPanes } from './activity-queries';
-import { trendingRows } from './trending-windows';
+import {
+  activityBounds,
+  countryBucketRows,
+  topicPanes,
+  type ActivityBounds,
+} from './activity-queries';
+import { TopicPaneHistory, trendingRows } from './trending-windows';
 
 export interface CombineIndices {
   activity: string;
@@ -61,6 +66,8 @@ export class AggregateCombiner {
   private lastStamp = 0;
   /** Content last written per open document, so unchanged ones are not rewritten. */
   private readonly written = new Map<string, string>();
+  /** Topic counts of complete panes, read once per leadership and extended as panes complete. */
+  private history = new TopicPaneHistory();
 
   constructor(private readonly options: AggregateCombinerOptions) {}
 
@@ -70,6 +77,7 @@ export class AggregateCombiner {
     if (leader) {
       this.progress = undefined;
       this.written.clear();
+      this.history = new TopicPaneHistory();
       this.loop = this.run();
     }
   }
@@ -82,6 +90,7 @@ export class AggregateCombiner {
   private async run(): Promise<void> {
     this.options.logger.info('combine step started (owner of partition 0)');
     while (this.leader) {
+      const started = Date.now();
       const stop = this.options.metrics.combineLatency.startTimer();
       try {
         await this.cycle();
@@ -90,7 +99,8 @@ export class AggregateCombiner {
       } finally {
         stop();
       }
-      await sleep(this.options.intervalMs);
+      // Cycles start every interval (not an interval after the last one ended): open buckets lag by at most one interval plus one cycle.
+      await sleep(Math.max(0, started + this.options.intervalMs - Date.now()));
     }
   }
 
@@ -122,10 +132,12 @@ export class AggregateCombiner {
     const partitions = await admin.fetchTopicOffsets(this.options.topic);
     const snapshots = await this.options.snapshots.progress(partitions.map((p) => p.partition));
     let watermark = Number.POSITIVE_INFINITY;
+    let newest = Number.NEGATIVE_INFINITY;
     const offsets: Record<string, number> = {};
     for (const p of partitions) {
       const snapshot = snapshots.get(p.partition);
       offsets[p.partition] = snapshot?.offset ?? 0;
+      newest = Math.max(newest, snapshot?.watermark ?? Number.NEGATIVE_INFINITY);
       // A partition that never held a record does not hold the watermark back.
       if (Number(p.high) === Number(p.low) && !snapshot) continue;
       watermark = Math.min(watermark, snapshot?.watermark ?? Number.NEGATIVE_INFINITY);
@@ -133,9 +145,19 @@ export class AggregateCombiner {
     if (!Number.isFinite(watermark)) watermark = Number.NEGATIVE_INFINITY;
     const closedBefore = watermark - windows.allowedLatenessMs;
     await es.indices.refresh({ index: indices.activity });
+    const bounds = await activityBounds(es, indices.activity);
+    // The stream's event time: the newest record any partition has seen or counted.
+    const streamTime = Math.max(newest, bounds?.last ?? Number.NEGATIVE_INFINITY);
+    const emitUpTo = bucketStart(streamTime, windows.trendingSlideMs);
 
     const countryDocs = await this.countryDocuments(progress, closedBefore, stamp);
-    const trendingDocs = await this.trendingDocuments(progress, closedBefore, stamp);
+    const trendingDocs = await this.trendingDocuments(
+      progress,
+      closedBefore,
+      bounds,
+      emitUpTo,
+      stamp,
+    );
     const changed = [...countryDocs, ...trendingDocs].filter((d) => {
       const key = `${d.index}/${d.id}`;
       // updated_at changes every cycle: not part of what makes a document changed.
@@ -163,7 +185,7 @@ export class AggregateCombiner {
       trending_final_before: Number.isFinite(closedBefore)
         ? Math.max(
             progress.trending_final_before,
-            bucketStart(closedBefore, windows.trendingSlideMs),
+            Math.min(bucketStart(closedBefore, windows.trendingSlideMs), emitUpTo),
           )
         : progress.trending_final_before,
       offsets,
@@ -225,24 +247,45 @@ export class AggregateCombiner {
     });
   }
 
+  /**
+   * Trending windows ending after the last final one and at or before the
+   * stream's event time (a window is emitted once the stream has reached its
+   * end, and updated until it is final). Complete panes are kept in memory
+   * between cycles; a cycle reads only the panes from the history's frontier on.
+   */
   private async trendingDocuments(
     progress: CombineProgress,
     closedBefore: number,
+    bounds: ActivityBounds | undefined,
+    emitUpTo: number,
     stamp: number,
   ): Promise<AggregateDocument[]> {
     const { es, indices, windows } = this.options;
     const after = progress.trending_final_before;
+    if (bounds === undefined || emitUpTo <= after) return [];
+    const slide = windows.trendingSlideMs;
     const span = windows.trendingWindowMs * (windows.trendingBaselineWindows + 1);
-    const historyStart = await activityStart(es, indices.activity, windows.trendingSlideMs);
-    if (historyStart === undefined) return [];
-    const scopes = await topicPanes(es, indices.activity, after - span, windows.trendingSlideMs);
-    const rows = trendingRows(scopes, after, {
-      windowMs: windows.trendingWindowMs,
-      slideMs: windows.trendingSlideMs,
-      minSupport: windows.trendingMinSupport,
-      baselineWindows: windows.trendingBaselineWindows,
-      historyStart,
-    });
+    // The oldest pane any window still to compute needs: its last baseline window's start.
+    const needed = bucketStart(after + slide - span, slide);
+    this.history.dropBefore(needed);
+    const from = Math.max(needed, this.history.frontier ?? needed);
+    const open = await topicPanes(es, indices.activity, from, slide);
+    if (Number.isFinite(closedBefore)) {
+      // No record that still counts can land in a pane that ends before closedBefore.
+      this.history.complete(open, from, bucketStart(closedBefore, slide));
+    }
+    const rows = trendingRows(
+      this.history,
+      open,
+      { after, upTo: emitUpTo },
+      {
+        windowMs: windows.trendingWindowMs,
+        slideMs: slide,
+        minSupport: windows.trendingMinSupport,
+        baselineWindows: windows.trendingBaselineWindows,
+        historyStart: bucketStart(bounds.first, slide),
+      },
+    );
     const updatedAt = new Date().toISOString();
     return rows.map((row) => {
       const base = {

@@ -17,6 +17,12 @@ export interface TrendingSettings {
 /** Counts of one scope (the world, or one country): urlkey → name → pane start → count. */
 export type ScopePanes = Map<string, Map<string, Map<number, number>>>;
 
+/** Window ends to compute: those in `(after, upTo]`. */
+export interface WindowEnds {
+  after: number;
+  upTo: number;
+}
+
 export interface TrendingRow {
   scope: string;
   windowEnd: number;
@@ -30,21 +36,116 @@ export interface TrendingRow {
   rank: number;
 }
 
+type Series = Map<string, PaneSums>;
+
 /**
- * Trending topics of every window ending after `after`, from pane counts:
- * count over `[end - window, end)`, emitted when above the minimum support,
- * scored against the topic's counts in the `baselineWindows` windows of equal
- * length before it (as far as the history goes), ranked per window and scope.
+ * Pane counts of every topic, per scope, for the panes that are complete (no
+ * record that still counts can land in them): kept between combine cycles so
+ * a cycle only reads the panes that may still change, and the baseline hour
+ * is read from Elasticsearch once per leadership instead of every cycle.
+ */
+export class TopicPaneHistory {
+  /** scope → urlkey → name → counts of complete panes. */
+  private readonly scopes = new Map<string, Map<string, Series>>();
+  private completeBefore: number | undefined;
+
+  /** Panes starting before this are held here; undefined until the first panes are loaded. */
+  get frontier(): number | undefined {
+    return this.completeBefore;
+  }
+
+  /**
+   * Takes the panes of `panes` that start in `[max(from, frontier), upTo)` as
+   * complete (`panes` must hold every pane from `from` on, as read from the
+   * activity). The frontier moves to `upTo`; it never moves back.
+   */
+  complete(panes: ReadonlyMap<string, ScopePanes>, from: number, upTo: number): void {
+    const start = Math.max(from, this.completeBefore ?? from);
+    if (upTo <= start) {
+      this.completeBefore = start;
+      return;
+    }
+    for (const [scope, topics] of panes) {
+      for (const [urlkey, names] of topics) {
+        for (const [name, counts] of names) {
+          const starts = [...counts.keys()]
+            .filter((pane) => pane >= start && pane < upTo)
+            .sort((a, b) => a - b);
+          if (starts.length === 0) continue;
+          const sums = this.seriesOf(scope, urlkey, name);
+          for (const pane of starts) sums.append(pane, counts.get(pane) ?? 0);
+        }
+      }
+    }
+    this.completeBefore = upTo;
+  }
+
+  /** Forgets the panes that start before `time`. */
+  dropBefore(time: number): void {
+    for (const [scope, topics] of this.scopes) {
+      for (const [urlkey, names] of topics) {
+        for (const [name, sums] of names) {
+          sums.dropBefore(time);
+          if (sums.last === undefined) names.delete(name);
+        }
+        if (names.size === 0) topics.delete(urlkey);
+      }
+      if (topics.size === 0) this.scopes.delete(scope);
+    }
+  }
+
+  /** How many (scope, topic, name) series are held, for the state-size metric. */
+  get size(): number {
+    let size = 0;
+    for (const topics of this.scopes.values()) {
+      for (const names of topics.values()) size += names.size;
+    }
+    return size;
+  }
+
+  scopesHeld(): ReadonlyMap<string, ReadonlyMap<string, Series>> {
+    return this.scopes;
+  }
+
+  private seriesOf(scope: string, urlkey: string, name: string): PaneSums {
+    let topics = this.scopes.get(scope);
+    if (!topics) this.scopes.set(scope, (topics = new Map<string, Series>()));
+    let names = topics.get(urlkey);
+    if (!names) topics.set(urlkey, (names = new Map<string, PaneSums>()));
+    let sums = names.get(name);
+    if (!sums) names.set(name, (sums = new PaneSums()));
+    return sums;
+  }
+}
+
+/**
+ * Trending topics of every window ending in `(after, upTo]`: count over
+ * `[end - window, end)`, emitted when above the minimum support, scored
+ * against the topic's counts in the `baselineWindows` windows of equal length
+ * before it (as far as the history goes), ranked per window and scope.
+ * Counts are those of the complete panes in `history` plus the `open` panes
+ * from its frontier on (open panes before the frontier are ignored).
  */
 export function trendingRows(
-  scopes: ReadonlyMap<string, ScopePanes>,
-  after: number,
+  history: TopicPaneHistory,
+  open: ReadonlyMap<string, ScopePanes>,
+  ends: WindowEnds,
   settings: TrendingSettings,
 ): TrendingRow[] {
   const rows: Omit<TrendingRow, 'rank'>[] = [];
-  for (const [scope, topics] of scopes) {
-    for (const [urlkey, names] of topics) {
-      rows.push(...topicRows(scope, urlkey, names, after, settings));
+  const frontier = history.frontier ?? Number.NEGATIVE_INFINITY;
+  const held = history.scopesHeld();
+  for (const scope of new Set([...held.keys(), ...open.keys()])) {
+    const past = held.get(scope);
+    const recent = open.get(scope);
+    for (const urlkey of new Set([...(past?.keys() ?? []), ...(recent?.keys() ?? [])])) {
+      const names = new Map<string, PaneSums[]>();
+      for (const [name, sums] of past?.get(urlkey) ?? []) names.set(name, [sums]);
+      for (const [name, counts] of recent?.get(urlkey) ?? []) {
+        const after = new Map([...counts].filter(([pane]) => pane >= frontier));
+        if (after.size > 0) names.set(name, [...(names.get(name) ?? []), new PaneSums(after)]);
+      }
+      rows.push(...topicRows(scope, urlkey, names, ends, settings));
     }
   }
   const byWindow = new Map<string, Omit<TrendingRow, 'rank'>[]>();
@@ -74,39 +175,51 @@ export function trendingRows(
   return ranked;
 }
 
+/** Window ends in `(after, upTo]` whose window holds at least one of `panes` (sorted). */
+function endsCovering(panes: readonly number[], ends: WindowEnds, settings: TrendingSettings) {
+  const { windowMs, slideMs } = settings;
+  const found: number[] = [];
+  let next = ends.after + slideMs;
+  for (const pane of panes) {
+    // A pane is in the windows ending at pane + slide … pane + window.
+    const last = Math.min(pane + windowMs, ends.upTo);
+    for (let end = Math.max(next, pane + slideMs); end <= last; end += slideMs) found.push(end);
+    next = Math.max(next, last + slideMs);
+  }
+  return found;
+}
+
 function topicRows(
   scope: string,
   urlkey: string,
-  names: ReadonlyMap<string, Map<number, number>>,
-  after: number,
+  names: ReadonlyMap<string, readonly PaneSums[]>,
+  ends: WindowEnds,
   settings: TrendingSettings,
 ): Omit<TrendingRow, 'rank'>[] {
   const { windowMs, slideMs, minSupport, baselineWindows } = settings;
-  const merged = new Map<number, number>();
-  const perName = [...names.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, panes]) => {
-      for (const [pane, count] of panes) merged.set(pane, (merged.get(pane) ?? 0) + count);
-      return { name, sums: new PaneSums(panes) };
-    });
-  const sums = new PaneSums(merged);
-  const ends = new Set<number>();
-  for (const pane of sums.paneStarts()) {
-    for (let end = pane + slideMs; end <= pane + windowMs; end += slideMs) {
-      if (end > after) ends.add(end);
-    }
-  }
+  const sorted = [...names.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sum = (parts: readonly PaneSums[], from: number, to: number) => {
+    let total = 0;
+    for (const part of parts) total += part.sum(from, to);
+    return total;
+  };
+  const all = sorted.flatMap(([, parts]) => parts);
+  const total = (from: number, to: number) => sum(all, from, to);
+  const firstNeeded = ends.after + slideMs - windowMs;
+  const panes = [...new Set(all.flatMap((part) => part.paneStartsFrom(firstNeeded)))].sort(
+    (a, b) => a - b,
+  );
   const rows: Omit<TrendingRow, 'rank'>[] = [];
-  for (const end of ends) {
-    const count = sums.sum(end - windowMs, end);
+  for (const end of endsCovering(panes, ends, settings)) {
+    const count = total(end - windowMs, end);
     if (count <= minSupport) continue;
     const baseline: number[] = [];
     for (let k = 1; k <= baselineWindows; k += 1) {
       if (end - windowMs * (k + 1) < settings.historyStart) break;
-      baseline.push(sums.sum(end - windowMs * (k + 1), end - windowMs * k));
+      baseline.push(total(end - windowMs * (k + 1), end - windowMs * k));
     }
     const trend = trendScore(count, baseline);
-    const name = perName.find((n) => n.sums.sum(end - windowMs, end) > 0)?.name ?? urlkey;
+    const name = sorted.find(([, parts]) => sum(parts, end - windowMs, end) > 0)?.[0] ?? urlkey;
     rows.push({
       scope,
       windowEnd: end,

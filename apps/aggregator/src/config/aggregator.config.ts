@@ -70,7 +70,7 @@ function pipelineFrom(source: EnvSource) {
   const e = parseEnv(
     {
       SNAPSHOT_INTERVAL_MS: env.positiveInt().default(5_000),
-      COMBINE_INTERVAL_MS: env.positiveInt().default(1_000),
+      COMBINE_INTERVAL_MS: env.positiveInt().default(500),
       PARTITIONS_CONCURRENCY: env.positiveInt().default(3),
       FETCH_MAX_BYTES_PER_PARTITION: env.positiveInt().default(1_048_576),
       KAFKA_SESSION_TIMEOUT_MS: env.positiveInt().default(10_000),

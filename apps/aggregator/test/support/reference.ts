@@ -87,10 +87,13 @@ export function computeReference(
     p.wm = Math.max(p.wm, r.mtime);
     if (counts && !late) counted.push(r);
   }
-  return { raw, invalid, counted, ...aggregates(counted, settings) };
+  // The stream's event time: the newest valid record. Trending windows are emitted once it reaches their end.
+  let streamTime = -Infinity;
+  for (const p of partitions.values()) streamTime = Math.max(streamTime, p.wm);
+  return { raw, invalid, counted, ...aggregates(counted, streamTime, settings) };
 }
 
-function aggregates(counted: readonly Parsed[], s: ReferenceSettings) {
+function aggregates(counted: readonly Parsed[], streamTime: number, s: ReferenceSettings) {
   const byCountry: Reference['byCountry'] = new Map();
   // scope ('' = world) → urlkey → pane → count, and urlkey → names
   const panes = new Map<string, Map<string, Map<number, number>>>();
@@ -135,7 +138,9 @@ function aggregates(counted: readonly Parsed[], s: ReferenceSettings) {
       };
       const ends = new Set<number>();
       for (const pane of counts.keys()) {
-        for (let end = pane + s.slideMs; end <= pane + s.windowMs; end += s.slideMs) ends.add(end);
+        for (let end = pane + s.slideMs; end <= pane + s.windowMs; end += s.slideMs) {
+          if (end <= streamTime) ends.add(end);
+        }
       }
       for (const end of ends) {
         const count = sumOf(end - s.windowMs, end);
