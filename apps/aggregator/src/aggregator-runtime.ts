@@ -1,7 +1,12 @@
 import type { Client } from '@elastic/elasticsearch';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { IndexAliases, RsvpValidator } from '@meetup/contracts';
-import { analyticsIndexSpecs, IndexBootstrapper } from '@meetup/elasticsearch';
+import {
+  analyticsIndexSpecs,
+  IndexBootstrapper,
+  indexSpecOf,
+  TimePartitionedIndex,
+} from '@meetup/elasticsearch';
 import type { Logger, Registry } from '@meetup/observability';
 import { AggregateCombiner } from './combine/aggregate-combiner';
 import type { AggregatorConfig } from './config/aggregator.config';
@@ -55,6 +60,10 @@ export class AggregatorRuntime {
     });
     this.admin = kafka.admin();
     const aggregates = routing.outputs === 'all';
+    // Counted activity, in hourly partitions of event time that retention drops whole.
+    const activity = new TimePartitionedIndex(es, indexSpecOf(IndexAliases.rsvpActivity), {
+      prefix: routing.indexPrefix,
+    });
     const worker = new PartitionWorker({
       processor: new RecordProcessor({ validator: new RsvpValidator(), aggregates }),
       writer,
@@ -65,7 +74,7 @@ export class AggregatorRuntime {
       topic: routing.rsvpTopic,
       dlqTopic: routing.dlqTopic,
       rawIndex: name(IndexAliases.rsvps),
-      activityIndex: name(IndexAliases.rsvpActivity),
+      activityIndexFor: (mtimeMs) => activity.indexFor(mtimeMs),
     });
     this.combiner = aggregates
       ? new AggregateCombiner({
@@ -80,7 +89,7 @@ export class AggregatorRuntime {
           group: routing.consumerGroup,
           intervalMs: pipeline.combineIntervalMs,
           indices: {
-            activity: name(IndexAliases.rsvpActivity),
+            activity: activity.readPattern,
             state: name(IndexAliases.aggregatorState),
             byCountry: name(IndexAliases.rsvpByCountry),
             globalTrending: name(IndexAliases.globalTrendingTopics),
@@ -106,7 +115,8 @@ export class AggregatorRuntime {
 
   async start(): Promise<void> {
     const { config, elasticsearch } = this.deps;
-    // The aggregator's own indices; `make bootstrap` creates them too. Idempotent.
+    // The aggregator's own indices (for the activity, its partitions' template);
+    // `make bootstrap` creates them too. Idempotent.
     const internal = new Set<string>([IndexAliases.rsvpActivity, IndexAliases.aggregatorState]);
     await new IndexBootstrapper(elasticsearch, { prefix: config.routing.indexPrefix }).apply(
       analyticsIndexSpecs.filter((spec) => internal.has(spec.alias)),

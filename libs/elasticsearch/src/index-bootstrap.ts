@@ -1,20 +1,28 @@
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';
+import { indexTemplateContent, templateMeta, type IndexLayoutOptions } from './index-template';
 import type { IndexSpec } from './templates/index-spec';
+import { TimePartitionedIndex } from './time-partitioned-index';
 
-export interface IndexBootstrapOptions {
-  /** Prefix for every alias, template and index (tests use it to own their names). */
-  prefix?: string;
-  shards?: number;
-  /** 0 on a single node, so the local cluster turns green. */
-  replicas?: number;
-}
+export type IndexBootstrapOptions = IndexLayoutOptions;
 
-export interface IndexBootstrapResult {
+export type IndexBootstrapResult = VersionedIndexResult | PartitionedIndexResult;
+
+/** An alias over a versioned index. */
+export interface VersionedIndexResult {
+  layout: 'versioned';
   alias: string;
   index: string;
   created: boolean;
   /** Older versioned indices the alias pointed to, copied into the new one. */
   reindexedFrom: string[];
+}
+
+/** A time-partitioned family: its template is in place; partitions come with their first write. */
+export interface PartitionedIndexResult {
+  layout: 'time-partitioned';
+  family: string;
+  readPattern: string;
+  partitionSizeMs: number;
 }
 
 /** Name of the versioned index behind an alias. */
@@ -27,6 +35,7 @@ export function versionedIndexName(alias: string, version: number): string {
  * of times, also concurrently. When a spec's version is newer than the index
  * its alias points to, the old index is copied into the new one and the
  * alias is swapped atomically; the old index is kept for the operator.
+ * A time-partitioned spec gets its family's template only (TimePartitionedIndex).
  */
 export class IndexBootstrapper {
   constructor(
@@ -45,6 +54,20 @@ export class IndexBootstrapper {
   }
 
   private async applyOne(spec: IndexSpec): Promise<IndexBootstrapResult> {
+    if (spec.timePartitions !== undefined) {
+      const partitioned = new TimePartitionedIndex(this.client, spec, this.options);
+      await partitioned.putTemplate();
+      return {
+        layout: 'time-partitioned',
+        family: partitioned.family,
+        readPattern: partitioned.readPattern,
+        partitionSizeMs: partitioned.sizeMs,
+      };
+    }
+    return this.applyVersioned(spec);
+  }
+
+  private async applyVersioned(spec: IndexSpec): Promise<VersionedIndexResult> {
     const alias = this.aliasOf(spec);
     const index = versionedIndexName(alias, spec.version);
     await this.putTemplate(alias, spec);
@@ -54,7 +77,7 @@ export class IndexBootstrapper {
     // that is the current version too, and stays where it is.
     const rebuilt = current.find((name) => name.startsWith(`${index}-`));
     if (rebuilt !== undefined && current.every((name) => isBuildOf(name, index))) {
-      return { alias, index: rebuilt, created: false, reindexedFrom: [] };
+      return { layout: 'versioned', alias, index: rebuilt, created: false, reindexedFrom: [] };
     }
     const created = await this.createIndex(index);
     const stale = current.filter((name) => name !== index);
@@ -67,7 +90,7 @@ export class IndexBootstrapper {
         ],
       });
     }
-    return { alias, index, created, reindexedFrom: stale };
+    return { layout: 'versioned', alias, index, created, reindexedFrom: stale };
   }
 
   private async putTemplate(alias: string, spec: IndexSpec): Promise<void> {
@@ -75,15 +98,8 @@ export class IndexBootstrapper {
       name: alias,
       index_patterns: [`${alias}-v*`],
       priority: 200,
-      _meta: { managed_by: 'meetup-analytics', version: spec.version },
-      template: {
-        settings: {
-          number_of_shards: this.options.shards ?? 1,
-          number_of_replicas: this.options.replicas ?? 0,
-          ...spec.settings,
-        },
-        mappings: spec.mappings,
-      },
+      _meta: templateMeta(spec),
+      template: indexTemplateContent(spec, this.options),
     });
   }
 

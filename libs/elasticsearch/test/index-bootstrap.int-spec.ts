@@ -3,7 +3,12 @@ import { IndexAliases, RsvpValidator, type Rsvp } from '@meetup/contracts';
 import { recordedLines } from '@meetup/fixtures';
 import { toRsvpDocument } from '@meetup/rsvp-document';
 import { testElasticsearch, uniqueName } from '@meetup/test-support';
-import { analyticsIndexSpecs, IndexBootstrapper, versionedIndexName } from '../src';
+import {
+  analyticsIndexSpecs,
+  IndexBootstrapper,
+  versionedIndexName,
+  type IndexBootstrapResult,
+} from '../src';
 
 // Around Taiwan: a box the recorded data has groups in and out of.
 const TAIWAN = { top: 26, left: 119, bottom: 21.5, right: 122.5 };
@@ -25,16 +30,27 @@ describe('index templates and bootstrap on the real Elasticsearch', () => {
   const es = testElasticsearch();
   afterAll(() => es.close());
 
-  it('creates every alias over a versioned index, idempotently', async () => {
+  it('creates every alias over a versioned index, and the activity partitions template, idempotently', async () => {
     const prefix = `${uniqueName('bootstrap')}-`;
     const bootstrapper = new IndexBootstrapper(es, { prefix });
     const first = await bootstrapper.apply(analyticsIndexSpecs);
     const second = await bootstrapper.apply(analyticsIndexSpecs);
 
-    expect(first.map((r) => r.alias)).toEqual(Object.values(IndexAliases).map((a) => prefix + a));
-    expect(first.every((r) => r.created)).toBe(true);
-    expect(second.every((r) => !r.created && r.reindexedFrom.length === 0)).toBe(true);
-    for (const result of first) {
+    const names = first.map((r) => (r.layout === 'versioned' ? r.alias : r.family));
+    expect(names).toEqual(Object.values(IndexAliases).map((a) => prefix + a));
+    expect(first.filter((r) => r.layout === 'time-partitioned')).toEqual([
+      {
+        layout: 'time-partitioned',
+        family: `${prefix}${IndexAliases.rsvpActivity}`,
+        readPattern: `${prefix}${IndexAliases.rsvpActivity}-p*`,
+        partitionSizeMs: 3_600_000,
+      },
+    ]);
+    const versioned = (results: IndexBootstrapResult[]) =>
+      results.filter((r) => r.layout === 'versioned');
+    expect(versioned(first).every((r) => r.created)).toBe(true);
+    expect(versioned(second).every((r) => !r.created && r.reindexedFrom.length === 0)).toBe(true);
+    for (const result of versioned(first)) {
       const aliases = await es.indices.getAlias({ name: result.alias });
       expect(Object.keys(aliases)).toEqual([result.index]);
     }

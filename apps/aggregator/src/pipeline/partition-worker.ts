@@ -21,7 +21,8 @@ export interface PartitionWorkerOptions {
   topic: string;
   dlqTopic: string;
   rawIndex: string;
-  activityIndex: string;
+  /** The activity partition of an event time (`TimePartitionedIndex.indexFor`). */
+  activityIndexFor: (mtimeMs: number) => string;
 }
 
 /**
@@ -37,7 +38,7 @@ export class PartitionWorker {
     records: readonly InputRecord[],
     keepGoing: () => Promise<boolean>,
   ): Promise<void> {
-    const { processor, writer, metrics, rawIndex, activityIndex } = this.options;
+    const { processor, writer, metrics, rawIndex, activityIndexFor } = this.options;
     const batch = processor.process(state, records);
     const documents: BulkDocument<InputRecord>[] = [
       ...batch.raw.map((r) => ({
@@ -47,7 +48,12 @@ export class PartitionWorker {
         version: r.version,
         ref: r.record,
       })),
-      ...batch.activity.map((a) => ({ index: activityIndex, id: a.id, doc: a.doc, ref: a.record })),
+      ...batch.activity.map((a) => ({
+        index: activityIndexFor(a.doc.mtime),
+        id: a.id,
+        doc: a.doc,
+        ref: a.record,
+      })),
     ];
     const rejected = await writer.write('rsvps', documents, keepGoing);
     const deadLetters: DeadLetter[] = [

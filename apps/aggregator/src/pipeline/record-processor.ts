@@ -14,7 +14,7 @@ export interface InputRecord {
   value: Buffer | null;
 }
 
-/** One counted message, the input of the combine step (`meetup_rsvp_activity`). */
+/** One counted message, the input of the combine step (`meetup_rsvp_activity-p<hour of mtime>`). */
 export interface ActivityDocument {
   rsvp_id: string;
   mtime: number;

@@ -1,4 +1,5 @@
-import { IndexAliases } from '@meetup/contracts';
+import { IndexAliases, type IndexAlias } from '@meetup/contracts';
+import { HOUR_MS } from '../time-partitions';
 import { field, groupDescriptorFields } from './field-types';
 import type { IndexSpec } from './index-spec';
 
@@ -261,10 +262,14 @@ const alertLeases: IndexSpec = {
   },
 };
 
-/** Counted messages (first or changed answer, not late): what the aggregates are computed from. */
+/**
+ * Counted messages (first or changed answer, not late): what the aggregates are computed from.
+ * Read for a few hours of event time only, so kept in hourly partitions that are dropped whole.
+ */
 const rsvpActivity: IndexSpec = {
   alias: IndexAliases.rsvpActivity,
   version: 1,
+  timePartitions: { sizeMs: HOUR_MS },
   mappings: {
     dynamic: 'strict',
     properties: {
@@ -316,3 +321,10 @@ export const analyticsIndexSpecs: readonly IndexSpec[] = [
   rsvpActivity,
   aggregatorState,
 ];
+
+/** The spec of one alias of the system. */
+export function indexSpecOf(alias: IndexAlias): IndexSpec {
+  const spec = analyticsIndexSpecs.find((s) => s.alias === alias);
+  if (spec === undefined) throw new Error(`no index spec for "${alias}"`);
+  return spec;
+}

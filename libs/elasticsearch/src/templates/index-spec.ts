@@ -8,4 +8,17 @@ export interface IndexSpec {
   version: number;
   mappings: estypes.MappingTypeMapping;
   settings?: estypes.IndicesIndexSettings;
+  /**
+   * Set for data needed only for a while: instead of an alias over a
+   * versioned index, a family of indices, one per span of event time, that
+   * retention drops whole (see TimePartitionedIndex). The bootstrap puts only
+   * their template; a mapping change reaches new partitions through it and
+   * existing ones as an added field.
+   */
+  timePartitions?: TimePartitioning;
+}
+
+export interface TimePartitioning {
+  /** Event time each partition holds; must divide a day. Default one hour. */
+  sizeMs?: number;
 }
