@@ -1,18 +1,14 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
 import { countryInfo } from '@meetup/country-info';
+import type { TimePartitionedIndex } from '@meetup/elasticsearch';
 import type { Logger } from '@meetup/observability';
 import { bucketStart } from '@meetup/windowing';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import { sleep, type BulkDocument, type BulkWriter } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
-import {
-  activityBounds,
-  countryBucketRows,
-  topicPanes,
-  type ActivityBounds,
-} from './activity-queries';
+import { activityBounds, countryBucketRows, topicPanes } from './activity-queries';
 import { TopicPaneHistory, trendingRows } from './trending-windows';
 
 export interface CombineIndices {
@@ -31,6 +27,8 @@ export interface AggregateCombinerOptions {
   metrics: AggregatorMetrics;
   logger: Logger;
   indices: CombineIndices;
+  /** The activity's partitions, dropped once past the retention. */
+  activityPartitions: Pick<TimePartitionedIndex, 'dropBefore' | 'sizeMs'>;
   windows: WindowsConfig;
   topic: string;
   group: string;
@@ -45,6 +43,11 @@ interface CombineProgress {
   country_final_before: number;
   /** Trending windows ending at or before this are final and written. */
   trending_final_before: number;
+  /**
+   * Event time of the first counted activity ever seen (trending baselines
+   * start there). Kept here because retention drops the oldest activity.
+   */
+  history_start?: number;
   /** Partition snapshot offsets that this cycle's results include. */
   offsets: Record<string, number>;
   stamp: number;
@@ -64,6 +67,8 @@ export class AggregateCombiner {
   private loop: Promise<void> | undefined;
   private progress: CombineProgress | undefined;
   private lastStamp = 0;
+  /** The partition boundary retention last dropped up to (once per boundary, not every cycle). */
+  private droppedUpTo = Number.NEGATIVE_INFINITY;
   /** Content last written per open document, so unchanged ones are not rewritten. */
   private readonly written = new Map<string, string>();
   /** Topic counts of complete panes, read once per leadership and extended as panes complete. */
@@ -78,6 +83,7 @@ export class AggregateCombiner {
       this.progress = undefined;
       this.written.clear();
       this.history = new TopicPaneHistory();
+      this.droppedUpTo = Number.NEGATIVE_INFINITY;
       this.loop = this.run();
     }
   }
@@ -148,13 +154,18 @@ export class AggregateCombiner {
     const bounds = await activityBounds(es, indices.activity);
     // The stream's event time: the newest record any partition has seen or counted.
     const streamTime = Math.max(newest, bounds?.last ?? Number.NEGATIVE_INFINITY);
+    // Only a record that is not late can move it earlier; retention never moves it later.
+    const historyStart = Math.min(
+      progress.history_start ?? Number.POSITIVE_INFINITY,
+      bounds?.first ?? Number.POSITIVE_INFINITY,
+    );
     const emitUpTo = bucketStart(streamTime, windows.trendingSlideMs);
 
     const countryDocs = await this.countryDocuments(progress, closedBefore, stamp);
     const trendingDocs = await this.trendingDocuments(
       progress,
       closedBefore,
-      bounds,
+      historyStart,
       emitUpTo,
       stamp,
     );
@@ -188,6 +199,7 @@ export class AggregateCombiner {
             Math.min(bucketStart(closedBefore, windows.trendingSlideMs), emitUpTo),
           )
         : progress.trending_final_before,
+      ...(Number.isFinite(historyStart) ? { history_start: historyStart } : {}),
       offsets,
       stamp,
       updated_at: new Date().toISOString(),
@@ -203,6 +215,7 @@ export class AggregateCombiner {
       { ignore: [409] },
     );
     this.progress = next;
+    await this.dropExpiredActivity(next, watermark);
     this.options.metrics.openWindows.set(
       { kind: 'country_bucket' },
       countryDocs.filter((d) => !d.doc.final).length,
@@ -210,6 +223,32 @@ export class AggregateCombiner {
     this.options.metrics.openWindows.set(
       { kind: 'trending_window' },
       trendingDocs.filter((d) => !d.doc.final).length,
+    );
+  }
+
+  /**
+   * Drops the activity partitions that end before the global watermark minus
+   * the retention — and never one that a bucket or window still to compute
+   * needs (its baseline included), however far behind the combine step is.
+   */
+  private async dropExpiredActivity(progress: CombineProgress, watermark: number): Promise<void> {
+    const { windows, activityPartitions } = this.options;
+    if (!Number.isFinite(watermark)) return;
+    const span = windows.trendingWindowMs * (windows.trendingBaselineWindows + 1);
+    const cutoff = Math.min(
+      watermark - windows.activityRetentionMs,
+      progress.country_final_before,
+      progress.trending_final_before + windows.trendingSlideMs - span,
+    );
+    const boundary = bucketStart(cutoff, activityPartitions.sizeMs);
+    if (boundary <= this.droppedUpTo) return;
+    const dropped = await activityPartitions.dropBefore(boundary);
+    this.droppedUpTo = boundary;
+    if (dropped.length === 0) return;
+    this.options.metrics.activityPartitionsDropped.inc(dropped.length);
+    this.options.logger.info(
+      { dropped, cutoff: new Date(cutoff).toISOString() },
+      'activity partitions past the retention dropped',
     );
   }
 
@@ -256,13 +295,13 @@ export class AggregateCombiner {
   private async trendingDocuments(
     progress: CombineProgress,
     closedBefore: number,
-    bounds: ActivityBounds | undefined,
+    historyStart: number,
     emitUpTo: number,
     stamp: number,
   ): Promise<AggregateDocument[]> {
     const { es, indices, windows } = this.options;
     const after = progress.trending_final_before;
-    if (bounds === undefined || emitUpTo <= after) return [];
+    if (!Number.isFinite(historyStart) || emitUpTo <= after) return [];
     const slide = windows.trendingSlideMs;
     const span = windows.trendingWindowMs * (windows.trendingBaselineWindows + 1);
     // The oldest pane any window still to compute needs: its last baseline window's start.
@@ -283,7 +322,7 @@ export class AggregateCombiner {
         slideMs: slide,
         minSupport: windows.trendingMinSupport,
         baselineWindows: windows.trendingBaselineWindows,
-        historyStart: bucketStart(bounds.first, slide),
+        historyStart: bucketStart(historyStart, slide),
       },
     );
     const updatedAt = new Date().toISOString();

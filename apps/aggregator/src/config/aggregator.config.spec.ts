@@ -29,4 +29,12 @@ describe('loadAggregatorConfig', () => {
       /TRENDING_WINDOW_MS/,
     );
   });
+
+  it('keeps two hours of activity by default and refuses a retention shorter than the baseline reads', () => {
+    expect(loadAggregatorConfig(base).windows.activityRetentionMs).toBe(7_200_000);
+    expect(loadAggregatorConfig(base).pipeline.combineIntervalMs).toBe(500);
+    expect(() => loadAggregatorConfig({ ...base, ACTIVITY_RETENTION_MS: '3600000' })).toThrow(
+      /ACTIVITY_RETENTION_MS: must be at least 4030000/,
+    );
+  });
 });

@@ -45,12 +45,28 @@ function windowsFrom(source: EnvSource) {
       TRENDING_BASELINE_WINDOWS: env.positiveInt().default(12),
       ALLOWED_LATENESS_MS: env.nonNegativeInt().default(120_000),
       DEDUP_HORIZON_MS: env.positiveInt().default(24 * 3600 * 1000),
+      ACTIVITY_RETENTION_MS: env.positiveInt().default(2 * 3600 * 1000),
     },
     source,
   );
   if (e.TRENDING_WINDOW_MS % e.TRENDING_SLIDE_MS !== 0) {
     throw new ConfigError([
       { variable: 'TRENDING_WINDOW_MS', message: 'must be a multiple of TRENDING_SLIDE_MS' },
+    ]);
+  }
+  // The combine step reads back the baseline windows, the current one and the allowed lateness.
+  const needed =
+    e.TRENDING_WINDOW_MS * (e.TRENDING_BASELINE_WINDOWS + 1) +
+    e.TRENDING_SLIDE_MS +
+    e.ALLOWED_LATENESS_MS;
+  if (e.ACTIVITY_RETENTION_MS < needed) {
+    throw new ConfigError([
+      {
+        variable: 'ACTIVITY_RETENTION_MS',
+        message:
+          `must be at least ${needed} (TRENDING_WINDOW_MS × (TRENDING_BASELINE_WINDOWS + 1) ` +
+          '+ TRENDING_SLIDE_MS + ALLOWED_LATENESS_MS): trending baselines read that far back',
+      },
     ]);
   }
   return {
@@ -62,6 +78,8 @@ function windowsFrom(source: EnvSource) {
     trendingBaselineWindows: e.TRENDING_BASELINE_WINDOWS,
     allowedLatenessMs: e.ALLOWED_LATENESS_MS,
     dedupHorizonMs: e.DEDUP_HORIZON_MS,
+    /** Counted activity older than the watermark minus this is dropped (whole partitions). */
+    activityRetentionMs: e.ACTIVITY_RETENTION_MS,
   };
 }
 

@@ -10,6 +10,7 @@ export class AggregatorMetrics {
   readonly consumerLag: Gauge<'partition'>;
   readonly bulkLatency: Histogram<'target'>;
   readonly bulkFailures: Counter<'target' | 'kind'>;
+  readonly activityPartitionsDropped: Counter;
   readonly openWindows: Gauge<'kind'>;
   readonly stateSize: Gauge<'partition'>;
   readonly watermarkDelay: Gauge<'partition'>;
@@ -78,6 +79,11 @@ export class AggregatorMetrics {
       name: 'meetup_aggregator_watermark_delay_seconds',
       help: 'Wall clock minus the partition watermark (event time)',
       labelNames: ['partition'],
+      registers,
+    });
+    this.activityPartitionsDropped = new Counter({
+      name: 'meetup_aggregator_activity_partitions_dropped_total',
+      help: 'Activity partitions dropped by retention (combine step)',
       registers,
     });
     this.combineLatency = new Histogram({

@@ -99,9 +99,9 @@ export class AggregationHarness {
   async produce(records: readonly ProducedRecord[]): Promise<void> {
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    for (let i = 0; i < records.length; i += 5_000) {
+    for (let i = 0; i < records.length; i += 2_000) {
       const byPartition = new Map<number, { value: string; partition: number }[]>();
-      for (const r of records.slice(i, i + 5_000)) {
+      for (const r of records.slice(i, i + 2_000)) {
         const list = byPartition.get(r.partition) ?? [];
         list.push({ value: r.value, partition: r.partition });
         byPartition.set(r.partition, list);
