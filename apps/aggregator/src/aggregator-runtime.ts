@@ -88,6 +88,7 @@ export class AggregatorRuntime {
           topic: routing.rsvpTopic,
           group: routing.consumerGroup,
           intervalMs: pipeline.combineIntervalMs,
+          activityBudget: pipeline.combineActivityBudget,
           activityPartitions: activity,
           indices: {
             activity: activity.readPattern,

@@ -43,7 +43,7 @@ describe('the aggregator with one replica', () => {
     }
   });
 
-  it('drops activity partitions past the retention and still computes every output exactly', async () => {
+  it('combines a backlog in slices, drops activity partitions past the retention, and still computes every output exactly', async () => {
     const harness = new AggregationHarness();
     try {
       await harness.setUp();
@@ -65,7 +65,11 @@ describe('the aggregator with one replica', () => {
       });
       const retentionMs = 70 * 60_000;
       await harness.produce(input);
-      await harness.startAggregator({ ACTIVITY_RETENTION_MS: String(retentionMs) });
+      await harness.startAggregator({
+        ACTIVITY_RETENTION_MS: String(retentionMs),
+        // About ten slices of the backlog, each combined and written before the next.
+        COMBINE_ACTIVITY_BUDGET: '1500',
+      });
       await harness.waitUntilCombined();
       expectOutputsToEqualReference(await harness.outputs(), computeReference(input));
 

@@ -38,18 +38,25 @@ export interface CountryBucketRow {
   attendees: number;
 }
 
-/** Counted responses per bucket × country × response, for buckets starting at or after `from`. */
+/** An event-time range query on the activity: `[from, to)`, `to` infinite for no end. */
+function mtimeRange(from: number, to: number): estypes.QueryDslQueryContainer {
+  const range = Number.isFinite(to) ? { gte: from, lt: to } : { gte: from };
+  return { range: { mtime: { ...range, format: 'epoch_millis' } } };
+}
+
+/** Counted responses per bucket × country × response, for activity in `[from, to)`. */
 export async function countryBucketRows(
   es: Client,
   index: string,
   from: number,
+  to: number,
   bucketMs: number,
 ): Promise<CountryBucketRow[]> {
   const rows: CountryBucketRow[] = [];
   const buckets = compositeBuckets(
     es,
     index,
-    { range: { mtime: { gte: from, format: 'epoch_millis' } } },
+    mtimeRange(from, to),
     [
       { bucket: { date_histogram: { field: 'mtime', fixed_interval: `${bucketMs}ms` } } },
       { country: { terms: { field: 'country' } } },
@@ -72,25 +79,21 @@ export async function countryBucketRows(
 
 /**
  * Topic counts per pane of `slideMs`, for the world (scope '') and per
- * country, of activity at or after `from`.
+ * country, of activity in `[from, to)`.
  */
 export async function topicPanes(
   es: Client,
   index: string,
   from: number,
+  to: number,
   slideMs: number,
 ): Promise<Map<string, ScopePanes>> {
   const scopes = new Map<string, ScopePanes>();
-  const buckets = compositeBuckets(
-    es,
-    index,
-    { range: { mtime: { gte: from, format: 'epoch_millis' } } },
-    [
-      { pane: { date_histogram: { field: 'mtime', fixed_interval: `${slideMs}ms` } } },
-      { country: { terms: { field: 'country' } } },
-      { topic: { terms: { field: 'topics' } } },
-    ],
-  );
+  const buckets = compositeBuckets(es, index, mtimeRange(from, to), [
+    { pane: { date_histogram: { field: 'mtime', fixed_interval: `${slideMs}ms` } } },
+    { country: { terms: { field: 'country' } } },
+    { topic: { terms: { field: 'topics' } } },
+  ]);
   for await (const b of buckets) {
     const pane = Number(b.key.pane);
     const topic = String(b.key.topic);
@@ -142,4 +145,38 @@ export async function activityBounds(
   const first = value('first');
   const last = value('last');
   return first === null || last === null ? undefined : { first, last };
+}
+
+/**
+ * How far one combine cycle reads: the end of the first interval (of
+ * `intervalMs`, epoch-aligned) at which the activity from `from` on exceeds
+ * `budget` documents, or +Infinity when all of it fits. Bounds a cycle's
+ * reads, memory and writes after a backlog, whatever the event-time span
+ * (sparse history passes in one cycle, a dense backlog in slices).
+ */
+export async function activityReach(
+  es: Client,
+  index: string,
+  from: number,
+  budget: number,
+  intervalMs: number,
+): Promise<number> {
+  const result = await es.search({
+    index,
+    size: 0,
+    query: mtimeRange(from, Number.POSITIVE_INFINITY),
+    aggs: {
+      volume: {
+        date_histogram: { field: 'mtime', fixed_interval: `${intervalMs}ms`, min_doc_count: 1 },
+      },
+    },
+  });
+  const volume = result.aggregations?.volume as
+    estypes.AggregationsDateHistogramAggregate | undefined;
+  let total = 0;
+  for (const bucket of (volume?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[]) {
+    total += bucket.doc_count;
+    if (total > budget) return bucket.key + intervalMs;
+  }
+  return Number.POSITIVE_INFINITY;
 }

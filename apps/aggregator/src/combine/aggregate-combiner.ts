@@ -8,7 +8,7 @@ import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import { sleep, type BulkDocument, type BulkWriter } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
-import { activityBounds, countryBucketRows, topicPanes } from './activity-queries';
+import { activityBounds, activityReach, countryBucketRows, topicPanes } from './activity-queries';
 import { TopicPaneHistory, trendingRows } from './trending-windows';
 
 export interface CombineIndices {
@@ -33,6 +33,12 @@ export interface AggregateCombinerOptions {
   topic: string;
   group: string;
   intervalMs: number;
+  /**
+   * Counted messages one cycle reads past the last final bucket or window at
+   * most: a backlog is combined in slices, each written before the next.
+   * Live, a cycle reads the allowed lateness plus the lag: far less.
+   */
+  activityBudget: number;
 }
 
 type AggregateDocument = BulkDocument<null> & { doc: { final: boolean; updated_at: string } };
@@ -48,7 +54,7 @@ interface CombineProgress {
    * start there). Kept here because retention drops the oldest activity.
    */
   history_start?: number;
-  /** Partition snapshot offsets that this cycle's results include. */
+  /** Partition snapshot offsets whose activity these results include in full. */
   offsets: Record<string, number>;
   stamp: number;
   updated_at: string;
@@ -98,15 +104,18 @@ export class AggregateCombiner {
     while (this.leader) {
       const started = Date.now();
       const stop = this.options.metrics.combineLatency.startTimer();
+      let behind = false;
       try {
-        await this.cycle();
+        behind = await this.cycle();
       } catch (error) {
         this.options.logger.warn({ err: error }, 'combine cycle failed, retrying');
       } finally {
         stop();
       }
-      // Cycles start every interval (not an interval after the last one ended): open buckets lag by at most one interval plus one cycle.
-      await sleep(Math.max(0, started + this.options.intervalMs - Date.now()));
+      // Cycles start every interval (not an interval after the last one ended),
+      // so open buckets lag by at most one interval plus one cycle; a backlog
+      // is combined slice after slice without waiting.
+      if (!behind) await sleep(Math.max(0, started + this.options.intervalMs - Date.now()));
     }
   }
 
@@ -131,7 +140,8 @@ export class AggregateCombiner {
     return this.progress;
   }
 
-  private async cycle(): Promise<void> {
+  /** One combine cycle; true when it stopped at its budget and more is ready to combine. */
+  private async cycle(): Promise<boolean> {
     const { es, admin, windows, indices } = this.options;
     const progress = await this.loadProgress();
     const stamp = (this.lastStamp = Math.max(Date.now(), this.lastStamp + 1, progress.stamp + 1));
@@ -159,9 +169,22 @@ export class AggregateCombiner {
       progress.history_start ?? Number.POSITIVE_INFINITY,
       bounds?.first ?? Number.POSITIVE_INFINITY,
     );
-    const emitUpTo = bucketStart(streamTime, windows.trendingSlideMs);
+    const slide = windows.trendingSlideMs;
+    // How far this cycle reads: everything, unless a backlog is over the budget.
+    const reach = await activityReach(
+      es,
+      indices.activity,
+      Math.min(progress.country_final_before, progress.trending_final_before + slide),
+      this.options.activityBudget,
+      leastCommonMultiple(windows.countryBucketMs, slide),
+    );
+    const behind = Number.isFinite(reach);
+    const emitUpTo = Math.min(
+      bucketStart(streamTime, slide),
+      behind ? bucketStart(reach, slide) : Number.POSITIVE_INFINITY,
+    );
 
-    const countryDocs = await this.countryDocuments(progress, closedBefore, stamp);
+    const countryDocs = await this.countryDocuments(progress, closedBefore, reach, stamp);
     const trendingDocs = await this.trendingDocuments(
       progress,
       closedBefore,
@@ -190,17 +213,21 @@ export class AggregateCombiner {
       country_final_before: Number.isFinite(closedBefore)
         ? Math.max(
             progress.country_final_before,
-            bucketStart(closedBefore, windows.countryBucketMs),
+            Math.min(
+              bucketStart(closedBefore, windows.countryBucketMs),
+              behind ? bucketStart(reach, windows.countryBucketMs) : Number.POSITIVE_INFINITY,
+            ),
           )
         : progress.country_final_before,
       trending_final_before: Number.isFinite(closedBefore)
         ? Math.max(
             progress.trending_final_before,
-            Math.min(bucketStart(closedBefore, windows.trendingSlideMs), emitUpTo),
+            Math.min(bucketStart(closedBefore, slide), emitUpTo),
           )
         : progress.trending_final_before,
       ...(Number.isFinite(historyStart) ? { history_start: historyStart } : {}),
-      offsets,
+      // A slice covers part of what the snapshots hold: it does not include their offsets yet.
+      offsets: behind ? progress.offsets : offsets,
       stamp,
       updated_at: new Date().toISOString(),
     };
@@ -223,6 +250,13 @@ export class AggregateCombiner {
     this.options.metrics.openWindows.set(
       { kind: 'trending_window' },
       trendingDocs.filter((d) => !d.doc.final).length,
+    );
+    // Another slice is ready only if this one moved the final marks
+    // (the watermark, not the budget, may be what holds them).
+    return (
+      behind &&
+      (next.country_final_before > progress.country_final_before ||
+        next.trending_final_before > progress.trending_final_before)
     );
   }
 
@@ -255,11 +289,18 @@ export class AggregateCombiner {
   private async countryDocuments(
     progress: CombineProgress,
     closedBefore: number,
+    reach: number,
     stamp: number,
   ): Promise<AggregateDocument[]> {
     const { es, indices, windows } = this.options;
     const size = windows.countryBucketMs;
-    const rows = await countryBucketRows(es, indices.activity, progress.country_final_before, size);
+    const rows = await countryBucketRows(
+      es,
+      indices.activity,
+      progress.country_final_before,
+      reach,
+      size,
+    );
     const updatedAt = new Date().toISOString();
     return rows.map((row) => {
       const info = countryInfo(row.country);
@@ -308,10 +349,11 @@ export class AggregateCombiner {
     const needed = bucketStart(after + slide - span, slide);
     this.history.dropBefore(needed);
     const from = Math.max(needed, this.history.frontier ?? needed);
-    const open = await topicPanes(es, indices.activity, from, slide);
+    // Windows up to emitUpTo read panes before it only.
+    const open = await topicPanes(es, indices.activity, from, emitUpTo, slide);
     if (Number.isFinite(closedBefore)) {
       // No record that still counts can land in a pane that ends before closedBefore.
-      this.history.complete(open, from, bucketStart(closedBefore, slide));
+      this.history.complete(open, from, Math.min(bucketStart(closedBefore, slide), emitUpTo));
     }
     const rows = trendingRows(
       this.history,
@@ -365,4 +407,10 @@ export class AggregateCombiner {
       };
     });
   }
+}
+
+function leastCommonMultiple(a: number, b: number): number {
+  let [x, y] = [a, b];
+  while (y !== 0) [x, y] = [y, x % y];
+  return (a / x) * b;
 }

@@ -89,6 +89,7 @@ function pipelineFrom(source: EnvSource) {
     {
       SNAPSHOT_INTERVAL_MS: env.positiveInt().default(5_000),
       COMBINE_INTERVAL_MS: env.positiveInt().default(500),
+      COMBINE_ACTIVITY_BUDGET: env.positiveInt().default(100_000),
       PARTITIONS_CONCURRENCY: env.positiveInt().default(3),
       FETCH_MAX_BYTES_PER_PARTITION: env.positiveInt().default(1_048_576),
       KAFKA_SESSION_TIMEOUT_MS: env.positiveInt().default(10_000),
@@ -99,6 +100,8 @@ function pipelineFrom(source: EnvSource) {
   return {
     snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
     combineIntervalMs: e.COMBINE_INTERVAL_MS,
+    /** Counted messages one combine cycle reads at most past the last final bucket/window. */
+    combineActivityBudget: e.COMBINE_ACTIVITY_BUDGET,
     partitionsConcurrency: e.PARTITIONS_CONCURRENCY,
     fetchMaxBytesPerPartition: e.FETCH_MAX_BYTES_PER_PARTITION,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,

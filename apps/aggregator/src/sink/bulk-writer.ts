@@ -39,6 +39,9 @@ export interface BulkWriterOptions {
  * bounded exponential backoff and jitter; the caller keeps the Kafka
  * consumer alive through `keepGoing` and stops consuming meanwhile.
  */
+/** Documents per bulk request at most. */
+const MAX_DOCUMENTS_PER_REQUEST = 5_000;
+
 export class BulkWriter {
   constructor(private readonly options: BulkWriterOptions) {}
 
@@ -48,6 +51,21 @@ export class BulkWriter {
     keepGoing: () => Promise<boolean>,
     /** Make the documents searchable before returning (live aggregates), not at the next refresh. */
     refresh = false,
+  ): Promise<RejectedDocument<Ref>[]> {
+    const rejected: RejectedDocument<Ref>[] = [];
+    // Requests of bounded size: a large write (a backlog's aggregates) goes in slices.
+    for (let start = 0; start < documents.length; start += MAX_DOCUMENTS_PER_REQUEST) {
+      const slice = documents.slice(start, start + MAX_DOCUMENTS_PER_REQUEST);
+      rejected.push(...(await this.writeAll(target, slice, keepGoing, refresh)));
+    }
+    return rejected;
+  }
+
+  private async writeAll<Ref>(
+    target: string,
+    documents: readonly BulkDocument<Ref>[],
+    keepGoing: () => Promise<boolean>,
+    refresh: boolean,
   ): Promise<RejectedDocument<Ref>[]> {
     let pending = documents;
     const rejected: RejectedDocument<Ref>[] = [];
