@@ -9,7 +9,12 @@ import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import { sleep, type BulkDocument, type BulkWriter } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
 import { activityBounds, activityReach, countryBucketRows, topicPanes } from './activity-queries';
-import { TopicPaneHistory, trendingRows } from './trending-windows';
+import {
+  endsWithActivity,
+  TopicPaneHistory,
+  trendingRows,
+  type TrendingRow,
+} from './trending-windows';
 
 export interface CombineIndices {
   activity: string;
@@ -40,6 +45,10 @@ export interface AggregateCombinerOptions {
    */
   activityBudget: number;
 }
+
+/** Trending rows one cycle computes at most (a few window ends at a time). */
+const TRENDING_ROW_BUDGET = 100_000;
+const ENDS_PER_STEP = 6;
 
 type AggregateDocument = BulkDocument<null> & { doc: { final: boolean; updated_at: string } };
 
@@ -178,20 +187,23 @@ export class AggregateCombiner {
       this.options.activityBudget,
       leastCommonMultiple(windows.countryBucketMs, slide),
     );
-    const behind = Number.isFinite(reach);
+    const sliced = Number.isFinite(reach);
     const emitUpTo = Math.min(
       bucketStart(streamTime, slide),
-      behind ? bucketStart(reach, slide) : Number.POSITIVE_INFINITY,
+      sliced ? bucketStart(reach, slide) : Number.POSITIVE_INFINITY,
     );
 
     const countryDocs = await this.countryDocuments(progress, closedBefore, reach, stamp);
-    const trendingDocs = await this.trendingDocuments(
+    const trending = await this.trendingDocuments(
       progress,
       closedBefore,
       historyStart,
       emitUpTo,
       stamp,
     );
+    const trendingDocs = trending.documents;
+    // Part of what the snapshots hold is left for the next cycle (read or row budget).
+    const behind = sliced || trending.upTo < emitUpTo;
     const changed = [...countryDocs, ...trendingDocs].filter((d) => {
       const key = `${d.index}/${d.id}`;
       // updated_at changes every cycle: not part of what makes a document changed.
@@ -215,14 +227,14 @@ export class AggregateCombiner {
             progress.country_final_before,
             Math.min(
               bucketStart(closedBefore, windows.countryBucketMs),
-              behind ? bucketStart(reach, windows.countryBucketMs) : Number.POSITIVE_INFINITY,
+              sliced ? bucketStart(reach, windows.countryBucketMs) : Number.POSITIVE_INFINITY,
             ),
           )
         : progress.country_final_before,
       trending_final_before: Number.isFinite(closedBefore)
         ? Math.max(
             progress.trending_final_before,
-            Math.min(bucketStart(closedBefore, slide), emitUpTo),
+            Math.min(bucketStart(closedBefore, slide), trending.upTo),
           )
         : progress.trending_final_before,
       ...(Number.isFinite(historyStart) ? { history_start: historyStart } : {}),
@@ -339,10 +351,12 @@ export class AggregateCombiner {
     historyStart: number,
     emitUpTo: number,
     stamp: number,
-  ): Promise<AggregateDocument[]> {
+  ): Promise<{ documents: AggregateDocument[]; upTo: number }> {
     const { es, indices, windows } = this.options;
     const after = progress.trending_final_before;
-    if (!Number.isFinite(historyStart) || emitUpTo <= after) return [];
+    if (!Number.isFinite(historyStart) || emitUpTo <= after) {
+      return { documents: [], upTo: emitUpTo };
+    }
     const slide = windows.trendingSlideMs;
     const span = windows.trendingWindowMs * (windows.trendingBaselineWindows + 1);
     // The oldest pane any window still to compute needs: its last baseline window's start.
@@ -355,20 +369,25 @@ export class AggregateCombiner {
       // No record that still counts can land in a pane that ends before closedBefore.
       this.history.complete(open, from, Math.min(bucketStart(closedBefore, slide), emitUpTo));
     }
-    const rows = trendingRows(
-      this.history,
-      open,
-      { after, upTo: emitUpTo },
-      {
-        windowMs: windows.trendingWindowMs,
-        slideMs: slide,
-        minSupport: windows.trendingMinSupport,
-        baselineWindows: windows.trendingBaselineWindows,
-        historyStart: bucketStart(historyStart, slide),
-      },
-    );
+    const settings = {
+      windowMs: windows.trendingWindowMs,
+      slideMs: slide,
+      minSupport: windows.trendingMinSupport,
+      baselineWindows: windows.trendingBaselineWindows,
+      historyStart: bucketStart(historyStart, slide),
+    };
+    // Windows a few ends at a time, up to the row budget: a backlog's windows take several cycles.
+    const ends = endsWithActivity(this.history, open, { after, upTo: emitUpTo }, settings);
+    const rows: TrendingRow[] = [];
+    let done = after;
+    for (let i = 0; i < ends.length && rows.length < TRENDING_ROW_BUDGET; i += ENDS_PER_STEP) {
+      const upTo = ends[Math.min(i + ENDS_PER_STEP, ends.length) - 1] ?? emitUpTo;
+      rows.push(...trendingRows(this.history, open, { after: done, upTo }, settings));
+      done = upTo;
+    }
+    if (done === (ends.at(-1) ?? after)) done = emitUpTo;
     const updatedAt = new Date().toISOString();
-    return rows.map((row) => {
+    const documents: AggregateDocument[] = rows.map((row) => {
       const base = {
         window_start: row.windowEnd - windows.trendingWindowMs,
         window_end: row.windowEnd,
@@ -406,6 +425,7 @@ export class AggregateCombiner {
         },
       };
     });
+    return { documents, upTo: done };
   }
 }
 

@@ -1,4 +1,9 @@
-import { TopicPaneHistory, trendingRows, type ScopePanes } from './trending-windows';
+import {
+  endsWithActivity,
+  TopicPaneHistory,
+  trendingRows,
+  type ScopePanes,
+} from './trending-windows';
 
 const settings = {
   windowMs: 60_000,
@@ -126,5 +131,18 @@ describe('TopicPaneHistory', () => {
     const rows = trendingRows(history, new Map(), { after: 190_000, upTo: 200_000 }, settings);
     // Six panes of 2: counted once each, not twice.
     expect(rows).toMatchObject([{ windowEnd: 200_000, count: 12 }]);
+  });
+});
+
+describe('endsWithActivity', () => {
+  it('lists only the window ends whose window holds activity, across a long sparse history', () => {
+    const history = new TopicPaneHistory();
+    history.complete(new Map([['', scope({ a: [[0, 1]] })]]), 0, 10_000);
+    const open = new Map([['de', scope({ b: [[86_400_000, 2]] })]]);
+    const ends = endsWithActivity(history, open, { after: 0, upTo: 100_000_000 }, settings);
+    expect(ends).toEqual([
+      10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 86_410_000, 86_420_000, 86_430_000,
+      86_440_000, 86_450_000, 86_460_000,
+    ]);
   });
 });

@@ -175,6 +175,39 @@ export function trendingRows(
   return ranked;
 }
 
+/**
+ * Window ends in `(after, upTo]` whose window holds any counted activity, in
+ * `history` or in the `open` panes, ascending: where rows can be.
+ */
+export function endsWithActivity(
+  history: TopicPaneHistory,
+  open: ReadonlyMap<string, ScopePanes>,
+  ends: WindowEnds,
+  settings: TrendingSettings,
+): number[] {
+  const firstNeeded = ends.after + settings.slideMs - settings.windowMs;
+  const panes = new Set<number>();
+  for (const topics of history.scopesHeld().values()) {
+    for (const names of topics.values()) {
+      for (const sums of names.values()) {
+        for (const pane of sums.paneStartsFrom(firstNeeded)) panes.add(pane);
+      }
+    }
+  }
+  for (const topics of open.values()) {
+    for (const names of topics.values()) {
+      for (const counts of names.values()) {
+        for (const pane of counts.keys()) if (pane >= firstNeeded) panes.add(pane);
+      }
+    }
+  }
+  return endsCovering(
+    [...panes].sort((a, b) => a - b),
+    ends,
+    settings,
+  );
+}
+
 /** Window ends in `(after, upTo]` whose window holds at least one of `panes` (sorted). */
 function endsCovering(panes: readonly number[], ends: WindowEnds, settings: TrendingSettings) {
   const { windowMs, slideMs } = settings;
