@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   await backlog('raw');
   await backlog('all');
   await live(20, 60, 70);
-  await live(200, 60, 70);
+  await live(200, 60, 10);
 }
 
 main().catch((error: unknown) => {

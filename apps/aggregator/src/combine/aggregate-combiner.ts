@@ -13,6 +13,7 @@ import {
   endsWithActivity,
   TopicPaneHistory,
   trendingRows,
+  type ScopePanes,
   type TrendingRow,
 } from './trending-windows';
 
@@ -88,6 +89,8 @@ export class AggregateCombiner {
   private readonly written = new Map<string, string>();
   /** Topic counts of complete panes, read once per leadership and extended as panes complete. */
   private history = new TopicPaneHistory();
+  /** What the last cycle's trending rows were computed from, to recompute only what changed. */
+  private lastTrending = new TrendingInputs();
 
   constructor(private readonly options: AggregateCombinerOptions) {}
 
@@ -98,6 +101,7 @@ export class AggregateCombiner {
       this.progress = undefined;
       this.written.clear();
       this.history = new TopicPaneHistory();
+      this.lastTrending = new TrendingInputs();
       this.droppedUpTo = Number.NEGATIVE_INFINITY;
       this.loop = this.run();
     }
@@ -259,10 +263,11 @@ export class AggregateCombiner {
       { kind: 'country_bucket' },
       countryDocs.filter((d) => !d.doc.final).length,
     );
-    this.options.metrics.openWindows.set(
-      { kind: 'trending_window' },
-      trendingDocs.filter((d) => !d.doc.final).length,
-    );
+    // Trending documents not final yet, recomputed this cycle or not: those written and open.
+    let openTrending = 0;
+    for (const key of this.written.keys())
+      if (!key.startsWith(`${indices.byCountry}/`)) openTrending += 1;
+    this.options.metrics.openWindows.set({ kind: 'trending_window' }, openTrending);
     // Another slice is ready only if this one moved the final marks
     // (the watermark, not the budget, may be what holds them).
     return (
@@ -376,16 +381,23 @@ export class AggregateCombiner {
       baselineWindows: windows.trendingBaselineWindows,
       historyStart: bucketStart(historyStart, slide),
     };
-    // Windows a few ends at a time, up to the row budget: a backlog's windows take several cycles.
-    const ends = endsWithActivity(this.history, open, { after, upTo: emitUpTo }, settings);
+    // Only windows whose inputs changed since the last cycle (or that became final),
+    // a few ends at a time, up to the row budget: a backlog's windows take several cycles.
+    const current = new TrendingInputs(open, historyStart, closedBefore);
+    const dirty = endsWithActivity(this.history, open, { after, upTo: emitUpTo }, settings).filter(
+      (end) => current.changedFor(end, this.lastTrending, span),
+    );
     const rows: TrendingRow[] = [];
     let done = after;
-    for (let i = 0; i < ends.length && rows.length < TRENDING_ROW_BUDGET; i += ENDS_PER_STEP) {
-      const upTo = ends[Math.min(i + ENDS_PER_STEP, ends.length) - 1] ?? emitUpTo;
-      rows.push(...trendingRows(this.history, open, { after: done, upTo }, settings));
+    let i = 0;
+    for (; i < dirty.length && rows.length < TRENDING_ROW_BUDGET; i += ENDS_PER_STEP) {
+      const only = new Set(dirty.slice(i, i + ENDS_PER_STEP));
+      const upTo = Math.max(...only);
+      rows.push(...trendingRows(this.history, open, { after: done, upTo, only }, settings));
       done = upTo;
     }
-    if (done === (ends.at(-1) ?? after)) done = emitUpTo;
+    if (i >= dirty.length) done = emitUpTo;
+    this.lastTrending = current.computedUpTo(done);
     const updatedAt = new Date().toISOString();
     const documents: AggregateDocument[] = rows.map((row) => {
       const base = {
@@ -433,4 +445,54 @@ function leastCommonMultiple(a: number, b: number): number {
   let [x, y] = [a, b];
   while (y !== 0) [x, y] = [y, x % y];
   return (a / x) * b;
+}
+
+/**
+ * The inputs of one cycle's trending rows: a window's rows change only when
+ * a pane it or its baseline reads changed, the history start moved, it became
+ * final, or it was not computed before.
+ */
+class TrendingInputs {
+  /** `scope<TAB>urlkey<TAB>name<TAB>pane` → count, of the open panes. */
+  private readonly counts = new Map<string, number>();
+  private upTo = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    open: ReadonlyMap<string, ScopePanes> = new Map(),
+    readonly historyStart = Number.NaN,
+    readonly closedBefore = Number.NEGATIVE_INFINITY,
+  ) {
+    for (const [scope, topics] of open) {
+      for (const [urlkey, names] of topics) {
+        for (const [name, panes] of names) {
+          for (const [pane, count] of panes)
+            this.counts.set(`${scope}\t${urlkey}\t${name}\t${pane}`, count);
+        }
+      }
+    }
+  }
+
+  /** The same inputs, with every window up to `upTo` computed from them. */
+  computedUpTo(upTo: number): this {
+    this.upTo = upTo;
+    return this;
+  }
+
+  /** Whether the rows of the window ending at `end` (reading `span` back) may differ from `before`'s. */
+  changedFor(end: number, before: TrendingInputs, span: number): boolean {
+    if (end > before.upTo || this.historyStart !== before.historyStart) return true;
+    if (end <= this.closedBefore && end > before.closedBefore) return true;
+    return this.changedPanes(before).some((pane) => pane < end && pane >= end - span);
+  }
+
+  private changed: number[] | undefined;
+
+  private changedPanes(before: TrendingInputs): number[] {
+    if (this.changed) return this.changed;
+    const panes = new Set<number>();
+    for (const [key, count] of this.counts) {
+      if (before.counts.get(key) !== count) panes.add(Number(key.slice(key.lastIndexOf('\t') + 1)));
+    }
+    return (this.changed = [...panes]);
+  }
 }

@@ -17,10 +17,11 @@ export interface TrendingSettings {
 /** Counts of one scope (the world, or one country): urlkey → name → pane start → count. */
 export type ScopePanes = Map<string, Map<string, Map<number, number>>>;
 
-/** Window ends to compute: those in `(after, upTo]`. */
+/** Window ends to compute: those in `(after, upTo]`, and only those in `only` when given. */
 export interface WindowEnds {
   after: number;
   upTo: number;
+  only?: ReadonlySet<number>;
 }
 
 export interface TrendingRow {
@@ -244,6 +245,7 @@ function topicRows(
   );
   const rows: Omit<TrendingRow, 'rank'>[] = [];
   for (const end of endsCovering(panes, ends, settings)) {
+    if (ends.only && !ends.only.has(end)) continue;
     const count = total(end - windowMs, end);
     if (count <= minSupport) continue;
     const baseline: number[] = [];
