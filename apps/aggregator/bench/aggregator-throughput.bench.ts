@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { IndexAliases } from '@meetup/contracts';
-import { AggregationHarness, partitionOf } from '../test/support/aggregation-harness';
-import { syntheticInput } from '../test/support/inputs';
+import { AggregationHarness } from '../test/support/aggregation-harness';
+import { producedRecord, syntheticInput } from '../test/support/inputs';
 import { SyntheticRsvpStream } from '@meetup/rsvp-synthetic';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,12 +79,7 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
       startMtime: startedAt - historyMinutes * 60_000,
       ratePerSecond,
     }).take(ratePerSecond * historyMinutes * 60);
-    await harness.produce(
-      history.map((rsvp) => {
-        const value = JSON.stringify(rsvp);
-        return { partition: partitionOf(value), value };
-      }),
-    );
+    await harness.produce(history.map(producedRecord));
     const service = await harness.startAggregator({ SNAPSHOT_INTERVAL_MS: '5000' });
     await harness.waitUntilCombined(900_000);
     console.log(
@@ -131,10 +126,7 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
     for (let tick = 0; tick < (seconds * 1000) / tickMs; tick += 1) {
       const count = Math.round((ratePerSecond * tickMs) / 1000);
       const now = Date.now();
-      const messages = stream.take(count, now).map((rsvp) => {
-        const value = JSON.stringify(rsvp);
-        return { value, partition: partitionOf(value) };
-      });
+      const messages = stream.take(count, now).map(producedRecord);
       await producer.send({ topic: harness.topic, messages });
       for (let i = 0; i < count; i += 1) sent.push(now);
       peak = Math.max(peak, rss(service.process.pid ?? 0));

@@ -5,8 +5,7 @@ import { recordedFiles } from '@meetup/fixtures';
 import { AggregationHarness } from './support/aggregation-harness';
 import { expectOutputsToEqualReference } from './support/expect-outputs';
 import { computeReference } from './support/reference';
-import { recordedInput, syntheticInput } from './support/inputs';
-import { partitionOf } from './support/aggregation-harness';
+import { producedRecord, recordedInput, syntheticInput } from './support/inputs';
 import { syntheticStream } from './support/synthetic-stream';
 
 describe('the aggregator with one replica', () => {
@@ -43,7 +42,7 @@ describe('the aggregator with one replica', () => {
     }
   });
 
-  it('combines a backlog in slices, drops activity partitions past the retention, and still computes every output exactly', async () => {
+  it('computes every output exactly with a small per-cycle combine budget and a retention that drops old activity partitions', async () => {
     const harness = new AggregationHarness();
     try {
       await harness.setUp();
@@ -59,10 +58,7 @@ describe('the aggregator with one replica', () => {
         changeShare: 0.05,
         reorderShare: 0.1,
         lateShare: 0,
-      }).map((rsvp) => {
-        const value = JSON.stringify(rsvp);
-        return { partition: partitionOf(value), value };
-      });
+      }).map(producedRecord);
       const retentionMs = 70 * 60_000;
       await harness.produce(input);
       await harness.startAggregator({

@@ -1,7 +1,7 @@
 import { DlqHeaders } from '@meetup/contracts';
-import { AggregationHarness, partitionOf } from './support/aggregation-harness';
+import { AggregationHarness } from './support/aggregation-harness';
 import { expectOutputsToEqualReference } from './support/expect-outputs';
-import { syntheticInput } from './support/inputs';
+import { producedRecord, syntheticInput } from './support/inputs';
 import { computeReference, type ProducedRecord } from './support/reference';
 import { makeGroups, mulberry32, rsvpOf, syntheticStream } from './support/synthetic-stream';
 
@@ -88,12 +88,7 @@ describe('the aggregator with bad input and surging topics', () => {
         extra.push(rsvpOf(5_000_000 + extra.length, burstAt + i * 350, 'yes', 0, group, 2, false));
       }
       const all = [...background, ...extra].sort((a, b) => a.mtime - b.mtime);
-      await harness.produce(
-        all.map((rsvp) => {
-          const value = JSON.stringify(rsvp);
-          return { partition: partitionOf(value), value };
-        }),
-      );
+      await harness.produce(all.map(producedRecord));
       await harness.startAggregator();
       await harness.waitUntilCombined();
       const outputs = await harness.outputs();

@@ -20,8 +20,11 @@ export function syntheticInput(records = 100_000, seed = 42): ProducedRecord[] {
     changeShare: 0.05,
     reorderShare: 0.15,
     lateShare: 0.005,
-  }).map((rsvp) => {
-    const value = JSON.stringify(rsvp);
-    return { partition: partitionOf(value), value };
-  });
+  }).map(producedRecord);
+}
+
+/** An RSVP as produced to the topic: its JSON, in the partition its key goes to. */
+export function producedRecord(rsvp: object): ProducedRecord {
+  const value = JSON.stringify(rsvp);
+  return { partition: partitionOf(value), value };
 }
