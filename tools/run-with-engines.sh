@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs a command against a fresh start of the local engines and stops them
-# afterwards, whatever the command's outcome (also on Ctrl-C). The engines'
-# addresses reach the command as TEST_KAFKA_BROKERS and TEST_ES_URL.
+# Runs a command against a fresh start of the local engines — their instance
+# state (topics, indices) from earlier runs is removed first, so runs never
+# pile up shards — and stops them afterwards, whatever the command's outcome
+# (also on Ctrl-C). The engines' addresses reach the command as
+# TEST_KAFKA_BROKERS and TEST_ES_URL.
 set -euo pipefail
 engines=$(dirname "${BASH_SOURCE[0]}")/engines/engines.sh
 trap '"$engines" down' EXIT
+"$engines" clean
 "$engines" up
 export TEST_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}"
 export TEST_ES_URL="http://127.0.0.1:${ES_PORT}"

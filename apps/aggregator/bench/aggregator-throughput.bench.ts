@@ -52,12 +52,15 @@ async function backlog(outputs: 'all' | 'raw'): Promise<void> {
   }
 }
 
-/** A metric's value (sum over labels; `_sum`/`_count` of histograms by suffix) from /metrics. */
-async function metric(baseUrl: string, name: string): Promise<number> {
+/**
+ * A metric's value from /metrics: the sum over the series whose labels include
+ * `having` (all by default); `_sum`/`_count` of histograms by suffix.
+ */
+async function metric(baseUrl: string, name: string, having = ''): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   let total = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) {
+    if (line.startsWith(`${name} `) || (line.startsWith(`${name}{`) && line.includes(having))) {
       total += Number(line.slice(line.lastIndexOf(' ') + 1));
     }
   }
@@ -80,7 +83,10 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
       ratePerSecond,
     }).take(ratePerSecond * historyMinutes * 60);
     await harness.produce(history.map(producedRecord));
-    const service = await harness.startAggregator({ SNAPSHOT_INTERVAL_MS: '5000' });
+    const service = await harness.startAggregator({
+      SNAPSHOT_INTERVAL_MS: '5000',
+      LOG_LEVEL: 'debug',
+    });
     await harness.waitUntilCombined(900_000);
     console.log(
       `[aggregator] history of ${history.length} records (${historyMinutes} min at ${ratePerSecond}/s) ` +
@@ -96,9 +102,21 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
       return (result.aggregations?.n as { value: number } | undefined)?.value ?? 0;
     };
     const before = await totalResponses();
+    const combine = async (stage: string) => ({
+      sum: await metric(
+        service.baseUrl,
+        'meetup_aggregator_combine_latency_seconds_sum',
+        `stage="${stage}"`,
+      ),
+      count: await metric(
+        service.baseUrl,
+        'meetup_aggregator_combine_latency_seconds_count',
+        `stage="${stage}"`,
+      ),
+    });
     const combineBefore = {
-      sum: await metric(service.baseUrl, 'meetup_aggregator_combine_latency_seconds_sum'),
-      count: await metric(service.baseUrl, 'meetup_aggregator_combine_latency_seconds_count'),
+      country: await combine('country'),
+      trending: await combine('trending'),
     };
     const failuresBefore = await metric(service.baseUrl, 'meetup_aggregator_bulk_failures_total');
     const producer = harness.kafka.producer();
@@ -137,21 +155,22 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
     await poller;
     await producer.disconnect();
     const delays = sent.map((at, i) => (seen.find((s) => s.total >= i + 1)?.at ?? Infinity) - at);
+    printTimeline(sent, delays, service.output());
     delays.sort((a, b) => a - b);
     const p = (q: number) =>
       delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
-    const cycles =
-      (await metric(service.baseUrl, 'meetup_aggregator_combine_latency_seconds_count')) -
-      combineBefore.count;
-    const cycleSeconds =
-      (await metric(service.baseUrl, 'meetup_aggregator_combine_latency_seconds_sum')) -
-      combineBefore.sum;
+    const cycles = async (stage: 'country' | 'trending') => {
+      const after = await combine(stage);
+      const count = after.count - combineBefore[stage].count;
+      const mean = ((after.sum - combineBefore[stage].sum) / Math.max(1, count)) * 1000;
+      return `${stage} ${mean.toFixed(0)} ms over ${count}`;
+    };
     const failures =
       (await metric(service.baseUrl, 'meetup_aggregator_bulk_failures_total')) - failuresBefore;
     console.log(
       `[aggregator] live ${ratePerSecond} records/s for ${seconds} s after ${historyMinutes} min of history: ` +
         `produce→visible in by-country p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${delays.at(-1)} ms; ` +
-        `combine cycle mean ${((cycleSeconds / Math.max(1, cycles)) * 1000).toFixed(0)} ms over ${cycles} cycles; ` +
+        `combine cycle mean: ${await cycles('country')}, ${await cycles('trending')}; ` +
         `bulk failures ${failures}; peak RSS ${peak.toFixed(0)} MB`,
     );
   } finally {
@@ -159,11 +178,53 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
   }
 }
 
+/**
+ * Delay over the live run, per 5 s of produce time, and the combine cycles
+ * that took longer than a second (from the aggregator's debug log): where
+ * the tail of the delay comes from.
+ */
+function printTimeline(sent: readonly number[], delays: readonly number[], log: string): void {
+  const start = sent[0] ?? 0;
+  const slots = new Map<number, number[]>();
+  sent.forEach((at, i) => {
+    const slot = Math.floor((at - start) / 5000);
+    const list = slots.get(slot) ?? [];
+    list.push(delays[i] ?? Infinity);
+    slots.set(slot, list);
+  });
+  const line = [...slots].map(([slot, list]) => {
+    list.sort((a, b) => a - b);
+    const p50 = list[Math.floor(list.length / 2)] ?? NaN;
+    return `${slot * 5}s: p50 ${p50} max ${list.at(-1)}`;
+  });
+  console.log(`[aggregator]   delay by produce time (ms): ${line.join(' | ')}`);
+  for (const text of log.split('\n')) {
+    if (!text.includes('"combine cycle"')) continue;
+    const entry = JSON.parse(text) as { time: string; ms: Record<string, number> };
+    const at = Date.parse(entry.time);
+    const total = Object.values(entry.ms).reduce((a, b) => a + b, 0);
+    if (at < start - 5000 || total < 1000) continue;
+    console.log(
+      `[aggregator]   slow cycle at ${((at - start) / 1000).toFixed(1)} s: ${text.slice(0, 400)}`,
+    );
+  }
+}
+
+const phases: Record<string, () => Promise<void>> = {
+  raw: () => backlog('raw'),
+  all: () => backlog('all'),
+  live20: () => live(20, 60, 70),
+  live200: () => live(200, 60, 10),
+};
+
 async function main(): Promise<void> {
-  await backlog('raw');
-  await backlog('all');
-  await live(20, 60, 70);
-  await live(200, 60, 10);
+  // AGGREGATOR_BENCH_PHASES=live20,live200 runs some phases only (all by default).
+  const chosen = process.env.AGGREGATOR_BENCH_PHASES?.split(',') ?? Object.keys(phases);
+  for (const name of chosen) {
+    const phase = phases[name];
+    if (!phase) throw new Error(`unknown phase ${name}; known: ${Object.keys(phases).join(', ')}`);
+    await phase();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -87,7 +87,8 @@ export class AggregatorRuntime {
           windows,
           topic: routing.rsvpTopic,
           group: routing.consumerGroup,
-          intervalMs: pipeline.combineIntervalMs,
+          countryIntervalMs: pipeline.combineIntervalMs,
+          trendingIntervalMs: pipeline.trendingIntervalMs,
           activityBudget: pipeline.combineActivityBudget,
           activityPartitions: activity,
           indices: {

@@ -89,6 +89,7 @@ function pipelineFrom(source: EnvSource) {
     {
       SNAPSHOT_INTERVAL_MS: env.positiveInt().default(5_000),
       COMBINE_INTERVAL_MS: env.positiveInt().default(500),
+      TRENDING_INTERVAL_MS: env.positiveInt().default(1_000),
       COMBINE_ACTIVITY_BUDGET: env.positiveInt().default(100_000),
       PARTITIONS_CONCURRENCY: env.positiveInt().default(3),
       FETCH_MAX_BYTES_PER_PARTITION: env.positiveInt().default(1_048_576),
@@ -99,7 +100,10 @@ function pipelineFrom(source: EnvSource) {
   );
   return {
     snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
+    /** Start-to-start interval of the by-country combine cycles. */
     combineIntervalMs: e.COMBINE_INTERVAL_MS,
+    /** Start-to-start interval of the trending combine cycles. */
+    trendingIntervalMs: e.TRENDING_INTERVAL_MS,
     /** Counted messages one combine cycle reads at most past the last final bucket/window. */
     combineActivityBudget: e.COMBINE_ACTIVITY_BUDGET,
     partitionsConcurrency: e.PARTITIONS_CONCURRENCY,

@@ -14,7 +14,8 @@ export class AggregatorMetrics {
   readonly openWindows: Gauge<'kind'>;
   readonly stateSize: Gauge<'partition'>;
   readonly watermarkDelay: Gauge<'partition'>;
-  readonly combineLatency: Histogram;
+  readonly combineLatency: Histogram<'stage'>;
+  readonly combinePhaseLatency: Histogram<'stage' | 'phase'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -88,8 +89,16 @@ export class AggregatorMetrics {
     });
     this.combineLatency = new Histogram({
       name: 'meetup_aggregator_combine_latency_seconds',
-      help: 'Duration of one combine cycle (aggregates recomputed and written)',
+      help: 'Duration of one combine cycle (aggregates recomputed and written), per stage',
+      labelNames: ['stage'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.combinePhaseLatency = new Histogram({
+      name: 'meetup_aggregator_combine_phase_seconds',
+      help: 'Duration of each phase of a combine cycle (state, read, compute, write, progress)',
+      labelNames: ['stage', 'phase'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
   }

@@ -117,21 +117,27 @@ export class AggregationHarness {
     await producer.disconnect();
   }
 
-  /** Resolves once a combine cycle has included every record of the topic. */
+  /** Resolves once both combine stages have included every record of the topic. */
   async waitUntilCombined(timeoutMs = 170_000): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     const ends = await admin.fetchTopicOffsets(this.topic);
     await admin.disconnect();
     const deadline = Date.now() + timeoutMs;
-    const id = `${this.group}|${this.topic}|combine`;
-    while (Date.now() < deadline) {
+    // Each combine stage (by country, trending) records the snapshot offsets it included.
+    const done = async (stage: string) => {
       const found = await this.es.get<{ offsets: Record<string, number> }>(
-        { index: this.prefix + IndexAliases.aggregatorState, id },
+        {
+          index: this.prefix + IndexAliases.aggregatorState,
+          id: `${this.group}|${this.topic}|combine-${stage}`,
+        },
         { ignore: [404] },
       );
       const offsets = found.found ? found._source?.offsets : undefined;
-      if (offsets && ends.every((e) => (offsets[e.partition] ?? 0) >= Number(e.high))) return;
+      return !!offsets && ends.every((e) => (offsets[e.partition] ?? 0) >= Number(e.high));
+    };
+    while (Date.now() < deadline) {
+      if ((await done('country')) && (await done('trending'))) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     throw new Error(

@@ -1,0 +1,69 @@
+import type { Logger } from '@meetup/observability';
+import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import { sleep } from '../sink/bulk-writer';
+
+/** One stage of the combine step (by-country buckets, or trending windows). */
+export interface CombineStage {
+  readonly name: string;
+  /** Forgets what is held in memory: a new leadership starts from the stored progress. */
+  reset(): void;
+  /**
+   * One cycle; resolves true when it stopped at a budget with more ready to
+   * combine. `keepGoing` turns false once this member is no longer the leader.
+   */
+  cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean>;
+}
+
+/** Milliseconds spent in each named phase of one cycle, in order. */
+export class PhaseLaps {
+  private readonly laps = new Map<string, number>();
+  private last = performance.now();
+
+  lap(phase: string): void {
+    const now = performance.now();
+    this.laps.set(phase, Math.round(now - this.last));
+    this.last = now;
+  }
+
+  entries(): IterableIterator<[string, number]> {
+    return this.laps.entries();
+  }
+}
+
+/**
+ * Runs a stage while `leading()` holds: cycles start every `intervalMs`
+ * (start to start, so results lag by at most one interval plus one cycle),
+ * and a backlog is combined slice after slice without waiting.
+ */
+export async function runStage(
+  stage: CombineStage,
+  intervalMs: number,
+  leading: () => boolean,
+  metrics: AggregatorMetrics,
+  logger: Logger,
+): Promise<void> {
+  logger.info({ stage: stage.name }, 'combine stage started (owner of partition 0)');
+  stage.reset();
+  const keepGoing = () => Promise.resolve(leading());
+  while (leading()) {
+    const started = Date.now();
+    const stop = metrics.combineLatency.startTimer({ stage: stage.name });
+    const laps = new PhaseLaps();
+    let behind = false;
+    try {
+      behind = await stage.cycle(keepGoing, laps);
+      for (const [phase, ms] of laps.entries()) {
+        metrics.combinePhaseLatency.observe({ stage: stage.name, phase }, ms / 1000);
+      }
+      logger.debug(
+        { stage: stage.name, ms: Object.fromEntries(laps.entries()), behind },
+        'combine cycle',
+      );
+    } catch (error) {
+      logger.warn({ err: error, stage: stage.name }, 'combine cycle failed, retrying');
+    } finally {
+      stop();
+    }
+    if (!behind) await sleep(Math.max(0, started + intervalMs - Date.now()));
+  }
+}

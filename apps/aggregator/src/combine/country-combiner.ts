@@ -1,0 +1,123 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Admin } from 'kafkajs';
+import { countryInfo } from '@meetup/country-info';
+import { bucketStart } from '@meetup/windowing';
+import type { WindowsConfig } from '../config/aggregator.config';
+import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import type { BulkWriter } from '../sink/bulk-writer';
+import type { SnapshotStore } from '../state/snapshot-store';
+import { activityReach, countryBucketRows } from './activity-queries';
+import type { CombineStage, PhaseLaps } from './combine-loop';
+import type { StageProgress, StageProgressStore } from './stage-progress';
+import { streamPosition } from './stream-position';
+import { WrittenDocuments, type AggregateDocument } from './written-documents';
+
+export interface CountryCombinerOptions {
+  es: Client;
+  admin: Admin;
+  writer: BulkWriter;
+  snapshots: SnapshotStore;
+  metrics: AggregatorMetrics;
+  progress: StageProgressStore;
+  windows: WindowsConfig;
+  topic: string;
+  /** Read pattern of the counted activity's partitions. */
+  activity: string;
+  byCountry: string;
+  /** Counted messages one cycle reads at most past the last final bucket. */
+  activityBudget: number;
+}
+
+/**
+ * Responses by country: recomputes every bucket not final yet from the
+ * counted activity of all partitions and overwrites the documents that
+ * changed. Cheap (one composite aggregation over the open buckets), so it
+ * runs on its own short interval and open buckets stay about a second behind.
+ */
+export class CountryCombiner implements CombineStage {
+  readonly name = 'country';
+  private progress: StageProgress | undefined;
+  private lastStamp = 0;
+  private readonly written = new WrittenDocuments();
+
+  constructor(private readonly options: CountryCombinerOptions) {}
+
+  /** Buckets starting before this are final; undefined until the progress is loaded. */
+  get finalBefore(): number | undefined {
+    return this.progress?.final_before;
+  }
+
+  reset(): void {
+    this.progress = undefined;
+    this.written.clear();
+  }
+
+  async cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
+    const { es, admin, windows, activity } = this.options;
+    const size = windows.countryBucketMs;
+    const progress = (this.progress ??= await this.options.progress.load());
+    const stamp = (this.lastStamp = Math.max(Date.now(), this.lastStamp + 1, progress.stamp + 1));
+    const position = await streamPosition(admin, this.options.snapshots, this.options.topic);
+    const closedBefore = position.watermark - windows.allowedLatenessMs;
+    await es.indices.refresh({ index: activity });
+    // How far this cycle reads: everything, unless a backlog is over the budget.
+    const reach = await activityReach(
+      es,
+      activity,
+      progress.final_before,
+      this.options.activityBudget,
+      size,
+    );
+    const sliced = Number.isFinite(reach);
+    laps.lap('state');
+    const rows = await countryBucketRows(es, activity, progress.final_before, reach, size);
+    laps.lap('read');
+    const updatedAt = new Date().toISOString();
+    const documents: AggregateDocument[] = rows.map((row) => {
+      const info = countryInfo(row.country);
+      const bucketEnd = row.bucketStart + size;
+      return {
+        index: this.options.byCountry,
+        id: `${row.bucketStart}:${row.country}:${row.response}`,
+        version: stamp,
+        ref: null,
+        doc: {
+          bucket_start: row.bucketStart,
+          bucket_end: bucketEnd,
+          country: row.country,
+          ...(info ? { country_name: info.name, continent: info.continent } : {}),
+          ...(info?.location ? { location: info.location } : {}),
+          response: row.response,
+          responses: row.responses,
+          guests: row.guests,
+          attendees: row.attendees,
+          final: bucketEnd <= closedBefore,
+          updated_at: updatedAt,
+        },
+      };
+    });
+    await this.options.writer.write('aggregates', this.written.changed(documents), keepGoing, true);
+    laps.lap('write');
+    const finalBefore = Number.isFinite(closedBefore)
+      ? Math.max(progress.final_before, Math.min(bucketStart(closedBefore, size), reach))
+      : progress.final_before;
+    const next: StageProgress = {
+      ...progress,
+      final_before: finalBefore,
+      // A slice covers part of what the snapshots hold: it does not include their offsets yet.
+      offsets: sliced ? progress.offsets : position.offsets,
+      stamp,
+      updated_at: new Date().toISOString(),
+    };
+    await this.options.progress.save(next);
+    this.progress = next;
+    laps.lap('progress');
+    this.options.metrics.openWindows.set(
+      { kind: 'country_bucket' },
+      documents.filter((d) => !d.doc.final).length,
+    );
+    // Another slice is ready only if this one moved the final mark
+    // (the watermark, not the budget, may be what holds it).
+    return sliced && finalBefore > progress.final_before;
+  }
+}

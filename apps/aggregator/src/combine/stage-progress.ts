@@ -1,0 +1,62 @@
+import type { Client } from '@elastic/elasticsearch';
+
+/** What a combine stage has finished, kept in the aggregator's state index. */
+export interface StageProgress {
+  kind: 'combine';
+  stage: string;
+  /** Buckets (country) or windows (trending, by end) before this are final and written. */
+  final_before: number;
+  /**
+   * Event time of the first counted activity ever seen (trending baselines
+   * start there). Kept because retention drops the oldest activity.
+   */
+  history_start?: number;
+  /** Partition snapshot offsets whose activity this stage's results include in full. */
+  offsets: Record<string, number>;
+  stamp: number;
+  updated_at: string;
+}
+
+/**
+ * A combine stage's progress document (`_id` = group|topic|combine-<stage>),
+ * written with external version = the cycle's stamp, so a slower former
+ * leader never moves it back.
+ */
+export class StageProgressStore {
+  constructor(
+    private readonly es: Client,
+    private readonly index: string,
+    private readonly id: string,
+    private readonly stage: string,
+  ) {}
+
+  async load(): Promise<StageProgress> {
+    const found = await this.es.get<StageProgress>(
+      { index: this.index, id: this.id },
+      { ignore: [404] },
+    );
+    return (
+      (found.found ? found._source : undefined) ?? {
+        kind: 'combine',
+        stage: this.stage,
+        final_before: 0,
+        offsets: {},
+        stamp: 0,
+        updated_at: new Date(0).toISOString(),
+      }
+    );
+  }
+
+  async save(progress: StageProgress): Promise<void> {
+    await this.es.index(
+      {
+        index: this.index,
+        id: this.id,
+        document: progress,
+        version: progress.stamp,
+        version_type: 'external',
+      },
+      { ignore: [409] },
+    );
+  }
+}
