@@ -179,9 +179,9 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
 }
 
 /**
- * Delay over the live run, per 5 s of produce time, and the combine cycles
- * that took longer than a second (from the aggregator's debug log): where
- * the tail of the delay comes from.
+ * Delay over the live run, per 5 s of produce time; each combine stage's mean
+ * phase times and its slowest cycles (from the aggregator's debug log):
+ * where the tail of the delay comes from.
  */
 function printTimeline(sent: readonly number[], delays: readonly number[], log: string): void {
   const start = sent[0] ?? 0;
@@ -198,14 +198,28 @@ function printTimeline(sent: readonly number[], delays: readonly number[], log: 
     return `${slot * 5}s: p50 ${p50} max ${list.at(-1)}`;
   });
   console.log(`[aggregator]   delay by produce time (ms): ${line.join(' | ')}`);
-  for (const text of log.split('\n')) {
-    if (!text.includes('"combine cycle"')) continue;
-    const entry = JSON.parse(text) as { time: string; ms: Record<string, number> };
-    const at = Date.parse(entry.time);
-    const total = Object.values(entry.ms).reduce((a, b) => a + b, 0);
-    if (at < start - 5000 || total < 1000) continue;
+  const cycles = log
+    .split('\n')
+    .filter((text) => text.includes('"combine cycle"'))
+    .map((text) => JSON.parse(text) as { time: string; stage: string; ms: Record<string, number> })
+    .map((entry) => ({
+      ...entry,
+      at: Date.parse(entry.time) - start,
+      total: Object.values(entry.ms).reduce((a, b) => a + b, 0),
+    }))
+    .filter((entry) => entry.at >= 0);
+  for (const stage of new Set(cycles.map((c) => c.stage))) {
+    const own = cycles.filter((c) => c.stage === stage);
+    const sums = new Map<string, number>();
+    for (const c of own)
+      for (const [phase, ms] of Object.entries(c.ms)) sums.set(phase, (sums.get(phase) ?? 0) + ms);
+    const means = [...sums].map(([phase, ms]) => `${phase} ${(ms / own.length).toFixed(0)}`);
+    const slowest = [...own]
+      .sort((a, b) => b.total - a.total)
+      .slice(0, 3)
+      .map((c) => `${c.total} ms at ${(c.at / 1000).toFixed(1)} s ${JSON.stringify(c.ms)}`);
     console.log(
-      `[aggregator]   slow cycle at ${((at - start) / 1000).toFixed(1)} s: ${text.slice(0, 400)}`,
+      `[aggregator]   ${stage} cycles: ${own.length}, mean ms ${means.join(', ')}; slowest ${slowest.join('; ')}`,
     );
   }
 }

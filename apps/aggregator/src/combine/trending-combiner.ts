@@ -47,6 +47,8 @@ export interface TrendingCombinerOptions {
  * each written before the next.
  */
 const TRENDING_ROW_BUDGET = 20_000;
+/** Window ends computed in one synchronous step at most (the by-country loop runs between steps). */
+const MAX_ENDS_PER_STEP = 30;
 
 /**
  * Trending topics, global and per country: windows ending after the last
@@ -112,7 +114,9 @@ export class TrendingCombiner implements CombineStage {
       stamp,
       laps,
     );
-    await this.options.writer.write('aggregates', this.written.changed(documents), keepGoing, true);
+    // Visible at the next periodic refresh (1 s): forcing one per request costs
+    // Elasticsearch more than the live by-country buckets can spare.
+    await this.options.writer.write('aggregates', this.written.changed(documents), keepGoing);
     laps.lap('write');
     // Part of what the snapshots hold is left for the next cycle (read or row budget).
     const behind = sliced || upTo < emitUpTo;
@@ -191,11 +195,14 @@ export class TrendingCombiner implements CombineStage {
     while (i < dirty.length && rows.length < TRENDING_ROW_BUDGET) {
       const only = new Set(dirty.slice(i, i + step));
       const upTo = Math.max(...only);
-      rows.push(...trendingRows(this.history, open, { after: done, upTo, only }, settings));
+      for (const row of trendingRows(this.history, open, { after: done, upTo, only }, settings))
+        rows.push(row);
       done = upTo;
       i += only.size;
+      // Grows by doubling at most, so a jump in density overshoots the budget by little.
       const perEnd = Math.max(1, rows.length / i);
-      step = Math.max(1, Math.floor((TRENDING_ROW_BUDGET - rows.length) / perEnd));
+      const fits = Math.floor((TRENDING_ROW_BUDGET - rows.length) / perEnd);
+      step = Math.max(1, Math.min(step * 2, fits, MAX_ENDS_PER_STEP));
       await yieldToEventLoop();
     }
     if (i >= dirty.length) done = emitUpTo;

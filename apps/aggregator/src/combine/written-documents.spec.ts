@@ -1,13 +1,8 @@
 import { WrittenDocuments, type AggregateDocument } from './written-documents';
 
 function bucket(responses: number, final: boolean, updatedAt: string): AggregateDocument {
-  return {
-    index: 'by_country',
-    id: '1000:de:yes',
-    version: 1,
-    ref: null,
-    doc: { responses, final, updated_at: updatedAt },
-  };
+  const doc = { responses, final, updated_at: updatedAt };
+  return { index: 'by_country', id: '1000:de:yes', version: 1, ref: null, doc };
 }
 
 describe('WrittenDocuments', () => {
