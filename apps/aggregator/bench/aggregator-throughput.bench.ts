@@ -5,12 +5,19 @@
  *     after 70 minutes of history (full trending baselines), with the combine cycle's cost;
  *  3. the aggregator's peak RSS.
  * Needs TEST_KAFKA_BROKERS and TEST_ES_URL; built app (tools/build.sh apps/aggregator).
+ * The aggregator runs with the heap cap the chart gives it by default
+ * (75 % of its 512 Mi limit), or AGGREGATOR_BENCH_HEAP_MIB.
  */
 import { readFileSync } from 'node:fs';
 import { IndexAliases } from '@meetup/contracts';
 import { AggregationHarness } from '../test/support/aggregation-harness';
 import { producedRecord, syntheticInput } from '../test/support/inputs';
 import { SyntheticRsvpStream } from '@meetup/rsvp-synthetic';
+
+/** The chart's default: `nodeHeap.percent` (75) of `aggregator.resources.limits.memory` (512 Mi). */
+const heap = {
+  NODE_OPTIONS: `--max-old-space-size=${process.env.AGGREGATOR_BENCH_HEAP_MIB ?? 384}`,
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rss = (pid: number) =>
@@ -36,7 +43,7 @@ async function backlog(outputs: 'all' | 'raw'): Promise<void> {
     const input = syntheticInput(100_000, 77);
     await harness.produce(input);
     const started = Date.now();
-    const service = await harness.startAggregator({ AGGREGATOR_OUTPUTS: outputs });
+    const service = await harness.startAggregator({ ...heap, AGGREGATOR_OUTPUTS: outputs });
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, rss(service.process.pid ?? 0))), 250);
     if (outputs === 'all') await harness.waitUntilCombined(600_000);
@@ -84,6 +91,7 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
     }).take(ratePerSecond * historyMinutes * 60);
     await harness.produce(history.map(producedRecord));
     const service = await harness.startAggregator({
+      ...heap,
       SNAPSHOT_INTERVAL_MS: '5000',
       LOG_LEVEL: 'debug',
     });
@@ -232,6 +240,7 @@ const phases: Record<string, () => Promise<void>> = {
 };
 
 async function main(): Promise<void> {
+  console.log(`[aggregator] aggregator ${heap.NODE_OPTIONS}`);
   // AGGREGATOR_BENCH_PHASES=live20,live200 runs some phases only (all by default).
   const chosen = process.env.AGGREGATOR_BENCH_PHASES?.split(',') ?? Object.keys(phases);
   for (const name of chosen) {
