@@ -6,7 +6,7 @@
  *  3. the aggregator's peak RSS.
  * Needs TEST_KAFKA_BROKERS and TEST_ES_URL; built app (tools/build.sh apps/aggregator).
  * The aggregator runs with the heap cap the chart gives it by default
- * (75 % of its 512 Mi limit), or AGGREGATOR_BENCH_HEAP_MIB.
+ * (75 % of its 768 Mi limit), or AGGREGATOR_BENCH_HEAP_MIB.
  */
 import { readFileSync } from 'node:fs';
 import { IndexAliases } from '@meetup/contracts';
@@ -14,9 +14,9 @@ import { AggregationHarness } from '../test/support/aggregation-harness';
 import { producedRecord, syntheticInput } from '../test/support/inputs';
 import { SyntheticRsvpStream } from '@meetup/rsvp-synthetic';
 
-/** The chart's default: `nodeHeap.percent` (75) of `aggregator.resources.limits.memory` (512 Mi). */
+/** The chart's default: `nodeHeap.percent` (75) of `aggregator.resources.limits.memory` (768 Mi). */
 const heap = {
-  NODE_OPTIONS: `--max-old-space-size=${process.env.AGGREGATOR_BENCH_HEAP_MIB ?? 384}`,
+  NODE_OPTIONS: `--max-old-space-size=${process.env.AGGREGATOR_BENCH_HEAP_MIB ?? 576}`,
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,6 +95,9 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
       SNAPSHOT_INTERVAL_MS: '5000',
       LOG_LEVEL: 'debug',
     });
+    // Peak RSS over the whole run: the history's catch-up and the live load.
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rss(service.process.pid ?? 0))), 250);
     await harness.waitUntilCombined(900_000);
     console.log(
       `[aggregator] history of ${history.length} records (${historyMinutes} min at ${ratePerSecond}/s) ` +
@@ -147,7 +150,6 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
         await sleep(50);
       }
     })();
-    let peak = 0;
     const tickMs = 100;
     for (let tick = 0; tick < (seconds * 1000) / tickMs; tick += 1) {
       const count = Math.round((ratePerSecond * tickMs) / 1000);
@@ -155,10 +157,10 @@ async function live(ratePerSecond: number, seconds: number, historyMinutes: numb
       const messages = stream.take(count, now).map(producedRecord);
       await producer.send({ topic: harness.topic, messages });
       for (let i = 0; i < count; i += 1) sent.push(now);
-      peak = Math.max(peak, rss(service.process.pid ?? 0));
       await sleep(Math.max(0, tickMs - (Date.now() - now)));
     }
     await sleep(10_000);
+    clearInterval(sampler);
     control.polling = false;
     await poller;
     await producer.disconnect();

@@ -56,11 +56,11 @@ describe('the V8 heap cap of Node containers', () => {
     },
   );
 
-  it('gives the default components their caps: 256Mi → 192, 384Mi → 288, 512Mi → 384, 768Mi → 576', () => {
+  it('gives the default components their caps: 256Mi → 192, 384Mi → 288, 768Mi → 576', () => {
     const objects = render({ profile: 'kind' });
     const caps = Object.fromEntries(nodeApps.map((app) => [app, nodeOptions(objects, app)]));
     expect(caps).toEqual({
-      aggregator: ['--max-old-space-size=384'],
+      aggregator: ['--max-old-space-size=576'],
       alerting: ['--max-old-space-size=192'],
       batch: ['--max-old-space-size=576'],
       bootstrap: ['--max-old-space-size=192'],
@@ -90,7 +90,7 @@ describe('the V8 heap cap of Node containers', () => {
       values: { nodeHeap: { percent: 50 }, aggregator: { nodeHeap: { percent: 60 } } },
     });
     expect(nodeOptions(objects, 'ingestor')).toEqual(['--max-old-space-size=192']);
-    expect(nodeOptions(objects, 'aggregator')).toEqual(['--max-old-space-size=307']);
+    expect(nodeOptions(objects, 'aggregator')).toEqual(['--max-old-space-size=460']);
   });
 
   it('uses a component maxOldSpaceMiB whatever the limit, even with none', () => {
@@ -120,7 +120,7 @@ describe('the V8 heap cap of Node containers', () => {
   it('sets no cap on a container without a memory limit', () => {
     const objects = render({ values: { ingestor: { resources: { limits: { memory: null } } } } });
     expect(nodeOptions(objects, 'ingestor')).toEqual([]);
-    expect(nodeOptions(objects, 'aggregator')).toEqual(['--max-old-space-size=384']);
+    expect(nodeOptions(objects, 'aggregator')).toEqual(['--max-old-space-size=576']);
   });
 
   it.each(['512Mb', 'lots', '1.5.0Gi', '-512Mi'])(

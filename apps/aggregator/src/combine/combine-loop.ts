@@ -42,6 +42,7 @@ export async function runStage(
   metrics: AggregatorMetrics,
   logger: Logger,
 ): Promise<void> {
+  if (!leading()) return;
   logger.info({ stage: stage.name }, 'combine stage started (owner of partition 0)');
   stage.reset();
   const keepGoing = () => Promise.resolve(leading());
