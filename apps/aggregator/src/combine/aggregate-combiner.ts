@@ -72,27 +72,17 @@ export class AggregateCombiner {
         `${options.group}|${topic}|combine-${stage}`,
         stage,
       );
+    const shared = { es, admin, writer, snapshots, metrics, windows, topic };
+    const countryProgress = store('country');
     this.country = new CountryCombiner({
-      es,
-      admin,
-      writer,
-      snapshots,
-      metrics,
-      windows,
-      topic,
-      progress: store('country'),
+      ...shared,
+      progress: countryProgress,
       activity: indices.activity,
       byCountry: indices.byCountry,
       activityBudget: options.activityBudget,
     });
     this.trending = new TrendingCombiner({
-      es,
-      admin,
-      writer,
-      snapshots,
-      metrics,
-      windows,
-      topic,
+      ...shared,
       progress: store('trending'),
       retention: new ActivityRetention({
         partitions: options.activityPartitions,
@@ -100,7 +90,7 @@ export class AggregateCombiner {
         metrics,
         logger,
       }),
-      countryFinalBefore: () => this.country.finalBefore,
+      countryFinalBefore: () => countryProgress.finalBefore,
       activity: indices.activity,
       globalTrending: indices.globalTrending,
       countryTrending: indices.countryTrending,

@@ -36,30 +36,27 @@ export interface CountryCombinerOptions {
  */
 export class CountryCombiner implements CombineStage {
   readonly name = 'country';
-  private progress: StageProgress | undefined;
-  private lastStamp = 0;
   private readonly written = new WrittenDocuments();
 
   constructor(private readonly options: CountryCombinerOptions) {}
 
-  /** Buckets starting before this are final; undefined until the progress is loaded. */
-  get finalBefore(): number | undefined {
-    return this.progress?.final_before;
-  }
-
   reset(): void {
-    this.progress = undefined;
+    this.options.progress.forget();
     this.written.clear();
   }
 
   async cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
     const { es, admin, windows, activity } = this.options;
     const size = windows.countryBucketMs;
-    const progress = (this.progress ??= await this.options.progress.load());
-    const stamp = (this.lastStamp = Math.max(Date.now(), this.lastStamp + 1, progress.stamp + 1));
-    const position = await streamPosition(admin, this.options.snapshots, this.options.topic);
+    const { progress, stamp } = await this.options.progress.begin();
+    const position = await streamPosition(
+      admin,
+      this.options.snapshots,
+      this.options.topic,
+      es,
+      activity,
+    );
     const closedBefore = position.watermark - windows.allowedLatenessMs;
-    await es.indices.refresh({ index: activity });
     // How far this cycle reads: everything, unless a backlog is over the budget.
     const reach = await activityReach(
       es,
@@ -110,7 +107,6 @@ export class CountryCombiner implements CombineStage {
       updated_at: new Date().toISOString(),
     };
     await this.options.progress.save(next);
-    this.progress = next;
     laps.lap('progress');
     this.options.metrics.openWindows.set(
       { kind: 'country_bucket' },

@@ -19,10 +19,13 @@ export interface StageProgress {
 
 /**
  * A combine stage's progress document (`_id` = group|topic|combine-<stage>),
- * written with external version = the cycle's stamp, so a slower former
- * leader never moves it back.
+ * read once per leadership and kept in memory, written with external
+ * version = the cycle's stamp, so a slower former leader never moves it back.
  */
 export class StageProgressStore {
+  private current: StageProgress | undefined;
+  private lastStamp = 0;
+
   constructor(
     private readonly es: Client,
     private readonly index: string,
@@ -30,7 +33,38 @@ export class StageProgressStore {
     private readonly stage: string,
   ) {}
 
-  async load(): Promise<StageProgress> {
+  /** The final mark held in memory; undefined until this leadership has read it. */
+  get finalBefore(): number | undefined {
+    return this.current?.final_before;
+  }
+
+  /** A new leadership reads the stored progress again. */
+  forget(): void {
+    this.current = undefined;
+  }
+
+  /** The progress so far and the new cycle's stamp (above every earlier one, taken before its reads). */
+  async begin(): Promise<{ progress: StageProgress; stamp: number }> {
+    const progress = (this.current ??= await this.load());
+    const stamp = (this.lastStamp = Math.max(Date.now(), this.lastStamp + 1, progress.stamp + 1));
+    return { progress, stamp };
+  }
+
+  async save(progress: StageProgress): Promise<void> {
+    await this.es.index(
+      {
+        index: this.index,
+        id: this.id,
+        document: progress,
+        version: progress.stamp,
+        version_type: 'external',
+      },
+      { ignore: [409] },
+    );
+    this.current = progress;
+  }
+
+  private async load(): Promise<StageProgress> {
     const found = await this.es.get<StageProgress>(
       { index: this.index, id: this.id },
       { ignore: [404] },
@@ -44,19 +78,6 @@ export class StageProgressStore {
         stamp: 0,
         updated_at: new Date(0).toISOString(),
       }
-    );
-  }
-
-  async save(progress: StageProgress): Promise<void> {
-    await this.es.index(
-      {
-        index: this.index,
-        id: this.id,
-        document: progress,
-        version: progress.stamp,
-        version_type: 'external',
-      },
-      { ignore: [409] },
     );
   }
 }

@@ -1,3 +1,4 @@
+import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
 import type { SnapshotStore } from '../state/snapshot-store';
 
@@ -11,11 +12,16 @@ export interface StreamPosition {
   offsets: Record<string, number>;
 }
 
-/** Reads the topic's partitions and their snapshots. */
+/**
+ * Reads the topic's partitions and their snapshots, then refreshes the
+ * activity, so that everything those snapshots hold is searchable.
+ */
 export async function streamPosition(
   admin: Admin,
   snapshots: SnapshotStore,
   topic: string,
+  es: Client,
+  activity: string,
 ): Promise<StreamPosition> {
   const partitions = await admin.fetchTopicOffsets(topic);
   const progress = await snapshots.progress(partitions.map((p) => p.partition));
@@ -31,5 +37,6 @@ export async function streamPosition(
     watermark = Math.min(watermark, snapshot?.watermark ?? Number.NEGATIVE_INFINITY);
   }
   if (!Number.isFinite(watermark)) watermark = Number.NEGATIVE_INFINITY;
+  await es.indices.refresh({ index: activity });
   return { watermark, newest, offsets };
 }

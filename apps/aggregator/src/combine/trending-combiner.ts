@@ -60,8 +60,6 @@ const MAX_ENDS_PER_STEP = 30;
  */
 export class TrendingCombiner implements CombineStage {
   readonly name = 'trending';
-  private progress: StageProgress | undefined;
-  private lastStamp = 0;
   private readonly written = new WrittenDocuments();
   /** Topic counts of complete panes, read once per leadership and extended as panes complete. */
   private history = new TopicPaneHistory();
@@ -71,7 +69,7 @@ export class TrendingCombiner implements CombineStage {
   constructor(private readonly options: TrendingCombinerOptions) {}
 
   reset(): void {
-    this.progress = undefined;
+    this.options.progress.forget();
     this.written.clear();
     this.history = new TopicPaneHistory();
     this.lastInputs = new TrendingInputs();
@@ -81,11 +79,15 @@ export class TrendingCombiner implements CombineStage {
   async cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
     const { es, admin, windows, activity } = this.options;
     const slide = windows.trendingSlideMs;
-    const progress = (this.progress ??= await this.options.progress.load());
-    const stamp = (this.lastStamp = Math.max(Date.now(), this.lastStamp + 1, progress.stamp + 1));
-    const position = await streamPosition(admin, this.options.snapshots, this.options.topic);
+    const { progress, stamp } = await this.options.progress.begin();
+    const position = await streamPosition(
+      admin,
+      this.options.snapshots,
+      this.options.topic,
+      es,
+      activity,
+    );
     const closedBefore = position.watermark - windows.allowedLatenessMs;
-    await es.indices.refresh({ index: activity });
     const bounds = await activityBounds(es, activity);
     // The stream's event time: the newest record any partition has seen or counted.
     const streamTime = Math.max(position.newest, bounds?.last ?? Number.NEGATIVE_INFINITY);
@@ -133,7 +135,6 @@ export class TrendingCombiner implements CombineStage {
       updated_at: new Date().toISOString(),
     };
     await this.options.progress.save(next);
-    this.progress = next;
     const countryFinalBefore = this.options.countryFinalBefore();
     if (countryFinalBefore !== undefined) {
       await this.options.retention.apply(position.watermark, countryFinalBefore, finalBefore);
