@@ -10,6 +10,7 @@ import { ActivityRetention } from './activity-retention';
 import { runStage } from './combine-loop';
 import { CountryCombiner } from './country-combiner';
 import { StageProgressStore } from './stage-progress';
+import { streamPosition } from './stream-position';
 import { TrendingCombiner } from './trending-combiner';
 
 export interface CombineIndices {
@@ -72,7 +73,9 @@ export class AggregateCombiner {
         `${options.group}|${topic}|combine-${stage}`,
         stage,
       );
-    const shared = { es, admin, writer, snapshots, metrics, windows, topic };
+    const position = () =>
+      streamPosition(admin, snapshots, topic, es, indices.activity, windows.allowedLatenessMs);
+    const shared = { es, writer, metrics, windows, position };
     const countryProgress = store('country');
     this.country = new CountryCombiner({
       ...shared,

@@ -1,26 +1,23 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Admin } from 'kafkajs';
 import { countryInfo } from '@meetup/country-info';
 import { bucketStart } from '@meetup/windowing';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import type { BulkWriter } from '../sink/bulk-writer';
-import type { SnapshotStore } from '../state/snapshot-store';
 import { activityReach, countryBucketRows } from './activity-queries';
 import type { CombineStage, PhaseLaps } from './combine-loop';
 import type { StageProgress, StageProgressStore } from './stage-progress';
-import { streamPosition } from './stream-position';
+import type { StreamPosition } from './stream-position';
 import { WrittenDocuments, type AggregateDocument } from './written-documents';
 
 export interface CountryCombinerOptions {
   es: Client;
-  admin: Admin;
   writer: BulkWriter;
-  snapshots: SnapshotStore;
+  /** Where the partitions' snapshots stand, their activity made searchable. */
+  position: () => Promise<StreamPosition>;
   metrics: AggregatorMetrics;
   progress: StageProgressStore;
   windows: WindowsConfig;
-  topic: string;
   /** Read pattern of the counted activity's partitions. */
   activity: string;
   byCountry: string;
@@ -46,17 +43,11 @@ export class CountryCombiner implements CombineStage {
   }
 
   async cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
-    const { es, admin, windows, activity } = this.options;
+    const { es, windows, activity } = this.options;
     const size = windows.countryBucketMs;
     const { progress, stamp } = await this.options.progress.begin();
-    const position = await streamPosition(
-      admin,
-      this.options.snapshots,
-      this.options.topic,
-      es,
-      activity,
-    );
-    const closedBefore = position.watermark - windows.allowedLatenessMs;
+    const position = await this.options.position();
+    const { closedBefore } = position;
     // How far this cycle reads: everything, unless a backlog is over the budget.
     const reach = await activityReach(
       es,

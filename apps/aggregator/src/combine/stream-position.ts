@@ -10,6 +10,8 @@ export interface StreamPosition {
   newest: number;
   /** Snapshot offset per partition: the activity these snapshots hold is in the index. */
   offsets: Record<string, number>;
+  /** Buckets and windows ending at or before this are final: the watermark minus the allowed lateness. */
+  closedBefore: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function streamPosition(
   topic: string,
   es: Client,
   activity: string,
+  allowedLatenessMs: number,
 ): Promise<StreamPosition> {
   const partitions = await admin.fetchTopicOffsets(topic);
   const progress = await snapshots.progress(partitions.map((p) => p.partition));
@@ -38,5 +41,5 @@ export async function streamPosition(
   }
   if (!Number.isFinite(watermark)) watermark = Number.NEGATIVE_INFINITY;
   await es.indices.refresh({ index: activity });
-  return { watermark, newest, offsets };
+  return { watermark, newest, offsets, closedBefore: watermark - allowedLatenessMs };
 }

@@ -1,17 +1,15 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Admin } from 'kafkajs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { countryInfo } from '@meetup/country-info';
 import { bucketStart } from '@meetup/windowing';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import type { BulkWriter } from '../sink/bulk-writer';
-import type { SnapshotStore } from '../state/snapshot-store';
 import { activityBounds, activityReach, topicPanes } from './activity-queries';
 import type { ActivityRetention } from './activity-retention';
 import type { CombineStage, PhaseLaps } from './combine-loop';
 import type { StageProgress, StageProgressStore } from './stage-progress';
-import { streamPosition } from './stream-position';
+import type { StreamPosition } from './stream-position';
 import {
   endsWithActivity,
   TopicPaneHistory,
@@ -23,16 +21,15 @@ import { WrittenDocuments, type AggregateDocument } from './written-documents';
 
 export interface TrendingCombinerOptions {
   es: Client;
-  admin: Admin;
   writer: BulkWriter;
-  snapshots: SnapshotStore;
+  /** Where the partitions' snapshots stand, their activity made searchable. */
+  position: () => Promise<StreamPosition>;
   metrics: AggregatorMetrics;
   progress: StageProgressStore;
   retention: ActivityRetention;
   /** The by-country stage's final mark (retention keeps what it still reads). */
   countryFinalBefore: () => number | undefined;
   windows: WindowsConfig;
-  topic: string;
   /** Read pattern of the counted activity's partitions. */
   activity: string;
   globalTrending: string;
@@ -77,17 +74,11 @@ export class TrendingCombiner implements CombineStage {
   }
 
   async cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
-    const { es, admin, windows, activity } = this.options;
+    const { es, windows, activity } = this.options;
     const slide = windows.trendingSlideMs;
     const { progress, stamp } = await this.options.progress.begin();
-    const position = await streamPosition(
-      admin,
-      this.options.snapshots,
-      this.options.topic,
-      es,
-      activity,
-    );
-    const closedBefore = position.watermark - windows.allowedLatenessMs;
+    const position = await this.options.position();
+    const { closedBefore } = position;
     const bounds = await activityBounds(es, activity);
     // The stream's event time: the newest record any partition has seen or counted.
     const streamTime = Math.max(position.newest, bounds?.last ?? Number.NEGATIVE_INFINITY);

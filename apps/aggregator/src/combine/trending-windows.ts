@@ -95,7 +95,7 @@ export class TopicPaneHistory {
     }
   }
 
-  /** How many (scope, topic, name) series are held, for the state-size metric. */
+  /** How many (scope, topic, name) series are held (what dropBefore leaves). */
   get size(): number {
     let size = 0;
     for (const topics of this.scopes.values()) {
