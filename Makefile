@@ -18,10 +18,12 @@ KAFKA_PORT ?= 9092
 ES_PORT ?= 9200
 TEST_KAFKA_PORT ?= 29092
 TEST_ES_PORT ?= 29200
-DEMO_ENGINES := ENGINES_NAME=demo KAFKA_PORT=$(KAFKA_PORT) ES_PORT=$(ES_PORT) ES_TRANSPORT_PORT=9300
+DEMO_ENGINES := ENGINES_NAME=demo KAFKA_PORT=$(KAFKA_PORT) ES_PORT=$(ES_PORT) ES_TRANSPORT_PORT=9300 KAFKA_SECURE=0
 TEST_ENGINES_NAME ?= test
 TEST_ES_TRANSPORT_PORT ?= 29300
-TEST_ENGINES := ENGINES_NAME=$(TEST_ENGINES_NAME) KAFKA_PORT=$(TEST_KAFKA_PORT) ES_PORT=$(TEST_ES_PORT) ES_TRANSPORT_PORT=$(TEST_ES_TRANSPORT_PORT)
+# The test instance's Kafka also runs as Strimzi runs the chart's cluster: SCRAM-SHA-512
+# listeners and ACLs beside the plain listener (tools/engines/README.md, "Secure Kafka").
+TEST_ENGINES := ENGINES_NAME=$(TEST_ENGINES_NAME) KAFKA_PORT=$(TEST_KAFKA_PORT) ES_PORT=$(TEST_ES_PORT) ES_TRANSPORT_PORT=$(TEST_ES_TRANSPORT_PORT) KAFKA_SECURE=1
 
 .PHONY: help install build typecheck lint format test test-unit test-integration bench \
         engines-up engines-down engines-status engines-fetch bootstrap demo demo-down clean
@@ -52,8 +54,11 @@ test-unit: install ## unit tests (no engines needed), the chart's tests and rule
 	npm run test:unit
 	tools/helm/check-rules.sh
 
-test-integration: build ## integration tests against the real engines (started and stopped here)
+test-integration: build ## integration tests and the chart end-to-end tier against the real engines (started and stopped here)
 	$(TEST_ENGINES) tools/run-with-engines.sh npm run test:integration -- $(JEST_ARGS)
+
+chart-e2e: build ## only the chart end-to-end tier: each profile rendered and run as a cluster would (charts/meetup-analytics/e2e)
+	$(TEST_ENGINES) tools/run-with-engines.sh npx jest --selectProjects cluster $(JEST_ARGS)
 
 test: lint typecheck test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
 
@@ -88,7 +93,7 @@ clean: ## remove build output (the download cache in .cache/ is kept)
 	rm -rf apps/*/dist libs/*/dist coverage
 
 # Kubernetes: the chart is proven offline here; the kind targets run on a machine with Docker.
-.PHONY: chart-test promtool images kind-up kind-load deploy kind-down
+.PHONY: chart-test chart-e2e promtool images kind-up kind-load deploy kind-down
 KIND_CLUSTER ?= meetup
 IMAGE ?= meetup-analytics:dev
 
@@ -96,6 +101,9 @@ chart-test: install ## Helm chart: lint, render every profile, validate against 
 	tools/helm/ensure-helm.sh >/dev/null
 	npx jest --selectProjects unit --testPathPatterns 'charts/'
 	tools/helm/check-rules.sh
+
+chart-docs: install ## regenerate charts/meetup-analytics/README.md (values table from the `# --` comments of values.yaml, helm-docs)
+	tools/helm/chart-docs.sh
 
 promtool: ## build promtool (Go module proxy, ~10 min once) so chart-test also runs `promtool check rules`
 	WITH_PROMTOOL=1 tools/helm/ensure-helm.sh

@@ -4,11 +4,16 @@
 #
 #   engines.sh up | down | status | fetch | clean | versions
 #   engines.sh kafka-start | kafka-stop | es-start | es-stop
+#   engines.sh kafka-scram-users <name>=<password> [...]   SCRAM-SHA-512 users (KAFKA_SECURE=1)
 #
 # Environment (all optional):
 #   ENGINES_NAME           instance name (default demo; tests use test)
-#   KAFKA_PORT             broker listener (default 9092)
+#   KAFKA_PORT             broker listener, PLAINTEXT (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener (default KAFKA_PORT+1)
+#   KAFKA_SECURE           1: also SASL_PLAINTEXT and SASL_SSL listeners (SCRAM-SHA-512) and
+#                          ACLs, as Strimzi runs the chart's cluster (default 0)
+#   KAFKA_SASL_PORT        SASL_PLAINTEXT listener when KAFKA_SECURE=1 (default KAFKA_PORT+2)
+#   KAFKA_SASL_SSL_PORT    SASL_SSL listener when KAFKA_SECURE=1 (default KAFKA_PORT+3)
 #   ES_PORT                Elasticsearch HTTP (default 9200)
 #   ES_TRANSPORT_PORT      Elasticsearch transport (default ES_PORT+100, i.e. 9300)
 #   MEETUP_CACHE_DIR       cache root (default <repo>/.cache)
@@ -30,6 +35,9 @@ source "$ENGINES_DIR/versions.env"
 ENGINES_NAME="${ENGINES_NAME:-demo}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+KAFKA_SECURE="${KAFKA_SECURE:-0}"
+KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-$((KAFKA_PORT + 2))}"
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-$((KAFKA_PORT + 3))}"
 ES_PORT="${ES_PORT:-9200}"
 ES_TRANSPORT_PORT="${ES_TRANSPORT_PORT:-$((ES_PORT + 100))}"
 ENGINES_TIMEOUT="${ENGINES_TIMEOUT:-120}"
@@ -53,16 +61,20 @@ since() { local t0=$1; local d=$(( $(ms) - t0 )); printf '%d.%01ds' $((d / 1000)
 validate_env() {
   [[ "$ENGINES_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] \
     || die "ENGINES_NAME='$ENGINES_NAME': use letters, digits, '.', '_' or '-'"
-  local v
-  for v in KAFKA_PORT KAFKA_CONTROLLER_PORT ES_PORT ES_TRANSPORT_PORT ENGINES_TIMEOUT; do
+  [[ "$KAFKA_SECURE" == 0 || "$KAFKA_SECURE" == 1 ]] || die "KAFKA_SECURE='$KAFKA_SECURE': use 1 or 0"
+  local v names=(KAFKA_PORT KAFKA_CONTROLLER_PORT ES_PORT ES_TRANSPORT_PORT)
+  # The SASL ports only matter (and must be free of clashes) when their listeners exist.
+  (( KAFKA_SECURE == 0 )) || names+=(KAFKA_SASL_PORT KAFKA_SASL_SSL_PORT)
+  for v in "${names[@]}" ENGINES_TIMEOUT; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v='${!v}' is not a number"
   done
-  for v in KAFKA_PORT KAFKA_CONTROLLER_PORT ES_PORT ES_TRANSPORT_PORT; do
+  local ports=""
+  for v in "${names[@]}"; do
     (( ${!v} > 0 && ${!v} < 65536 )) || die "$v='${!v}' is not a TCP port"
+    ports+="${ports:+ }${!v}"
   done
-  local ports="$KAFKA_PORT $KAFKA_CONTROLLER_PORT $ES_PORT $ES_TRANSPORT_PORT"
-  [[ $(tr ' ' '\n' <<<"$ports" | sort -u | wc -l) -eq 4 ]] \
-    || die "KAFKA_PORT, KAFKA_CONTROLLER_PORT, ES_PORT and ES_TRANSPORT_PORT must differ ($ports)"
+  [[ $(tr ' ' '\n' <<<"$ports" | sort -u | wc -l) -eq ${#names[@]} ]] \
+    || die "$(sed 's/ /, /g' <<<"${names[*]}") must differ ($ports)"
   [[ "$ES_HEAP" =~ ^[0-9]+[mMgG]$ ]] || die "ES_HEAP='$ES_HEAP': use e.g. 512m or 1g"
 }
 
@@ -81,6 +93,7 @@ setup_paths() {
 
   INSTANCE_DIR="$CACHE_DIR/engines/$ENGINES_NAME"
   KAFKA_DIR="$INSTANCE_DIR/kafka"
+  KAFKA_TLS_DIR="$KAFKA_DIR/tls"
   ES_DIR="$INSTANCE_DIR/es"
   ES_CLUSTER_NAME="meetup-$ENGINES_NAME"
 }
@@ -330,19 +343,102 @@ kafka_answers() {
     --bootstrap-server "127.0.0.1:$port" >/dev/null 2>&1 9>&- 8>&-
 }
 
+# KAFKA_SECURE=1: a CA and a broker certificate for the SASL_SSL listener, made once per
+# instance in kafka/tls/ (ca.crt is what clients trust; broker.pem is the broker's keystore).
+# The broker certificate is renewed when it expires within a day; the CA is kept.
+kafka_tls_ensure() {
+  local dir=$KAFKA_TLS_DIR tmp
+  [[ -s "$dir/ca.crt" && -s "$dir/ca.key" && -s "$dir/broker.pem" ]] \
+    && openssl x509 -in "$dir/broker.crt" -noout -checkend 86400 >/dev/null 2>&1 \
+    && return 0
+  command -v openssl >/dev/null 2>&1 || die "kafka: openssl is needed for KAFKA_SECURE=1 (TLS of the SASL_SSL listener)"
+  mkdir -p "$dir" && chmod 700 "$dir"
+  tmp="$(mktemp -d "$dir/.new.XXXXXX")"
+  cat >"$tmp/openssl.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[ca_ext]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[broker_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1,DNS:localhost
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid,issuer
+CNF
+  if ! {
+    if [[ -s "$dir/ca.crt" && -s "$dir/ca.key" ]]; then
+      cp -p "$dir/ca.crt" "$dir/ca.key" "$tmp/"
+    else
+      openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/ca.key" \
+        && openssl req -config "$tmp/openssl.cnf" -x509 -new -key "$tmp/ca.key" -sha256 -days 3650 \
+             -subj "/O=meetup-analytics local engines/CN=meetup-$ENGINES_NAME Kafka CA" \
+             -extensions ca_ext -out "$tmp/ca.crt"
+    fi \
+    && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/broker.key" \
+    && openssl req -config "$tmp/openssl.cnf" -new -key "$tmp/broker.key" \
+         -subj "/O=meetup-analytics local engines/CN=localhost" -out "$tmp/broker.csr" \
+    && openssl x509 -req -in "$tmp/broker.csr" -CA "$tmp/ca.crt" -CAkey "$tmp/ca.key" \
+         -set_serial "0x$(openssl rand -hex 15)" -sha256 -days 825 \
+         -extfile "$tmp/openssl.cnf" -extensions broker_ext -out "$tmp/broker.crt"
+  } >"$tmp/openssl.log" 2>&1; then
+    show_log_tail "$tmp/openssl.log"
+    rm -rf "$tmp"
+    die "kafka: generating the TLS certificates with openssl failed"
+  fi
+  # Kafka's PEM keystore: the unencrypted PKCS#8 key, then the chain up to the CA.
+  cat "$tmp/broker.key" "$tmp/broker.crt" "$tmp/ca.crt" >"$tmp/broker.pem"
+  chmod 600 "$tmp/ca.key" "$tmp/broker.key" "$tmp/broker.pem"
+  chmod 644 "$tmp/ca.crt" "$tmp/broker.crt"
+  mv -f "$tmp/ca.key" "$tmp/ca.crt" "$tmp/broker.key" "$tmp/broker.crt" "$tmp/broker.pem" "$dir/"
+  rm -rf "$tmp"
+  log "kafka: TLS certificate for 127.0.0.1/localhost signed by $dir/ca.crt"
+}
+
+# server.properties for this start: the template, plus the secure listeners when asked for.
+kafka_render_config() {
+  local out="$KAFKA_DIR/config/server.properties"
+  local listeners="PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT"
+  local advertised="PLAINTEXT://127.0.0.1:$KAFKA_PORT"
+  local protocols="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  if (( KAFKA_SECURE )); then
+    listeners+=",SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT,SASL_SSL://127.0.0.1:$KAFKA_SASL_SSL_PORT"
+    advertised+=",SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT,SASL_SSL://127.0.0.1:$KAFKA_SASL_SSL_PORT"
+    protocols+=",SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL"
+  fi
+  render "$ENGINES_DIR/kafka/server.properties.tmpl" "$out" \
+    "KAFKA_LISTENERS=$listeners" "KAFKA_ADVERTISED_LISTENERS=$advertised" \
+    "KAFKA_PROTOCOL_MAP=$protocols" \
+    "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT" "KAFKA_DATA_DIR=$KAFKA_DIR/data"
+  if (( KAFKA_SECURE )); then
+    render "$ENGINES_DIR/kafka/secure.properties.tmpl" "$out.secure" \
+      "KAFKA_TLS_KEYSTORE=$KAFKA_TLS_DIR/broker.pem"
+    { echo; cat "$out.secure"; } >>"$out"
+    rm -f "$out.secure"
+  fi
+}
+
 kafka_start() {
-  local t0 pid java major port cport
+  local t0 pid java major port secure
   t0=$(ms)
   mkdir -p "$KAFKA_DIR/config" "$KAFKA_DIR/data" "$KAFKA_DIR/logs"
 
   if pid="$(kafka_pid)"; then
     port="$(read_run_env "$KAFKA_DIR/run.env" KAFKA_PORT)"; port="${port:-$KAFKA_PORT}"
+    secure="$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SECURE)"; secure="${secure:-0}"
     java="$(read_run_env "$KAFKA_DIR/run.env" JAVA)/bin/java"
     if [[ ! -x "$java" ]]; then
       read -r java major < <(pick_java kafka "${KAFKA_JAVA_HOME:-}" "$KAFKA_JAVA_MIN" "$KAFKA_JAVA_MAX_TESTED")
       java="$java/bin/java"
     fi
     [[ "$port" == "$KAFKA_PORT" ]] || warn "kafka: instance '$ENGINES_NAME' already runs on port $port (KAFKA_PORT=$KAFKA_PORT ignored; run down first)"
+    [[ "$secure" == "$KAFKA_SECURE" ]] || warn "kafka: instance '$ENGINES_NAME' already runs with KAFKA_SECURE=$secure (KAFKA_SECURE=$KAFKA_SECURE ignored; run down first)"
     log "kafka: already running (pid $pid), checking 127.0.0.1:$port"
     kafka_wait_ready "$pid" "$java" "$port" "$t0"
     return 0
@@ -350,11 +446,15 @@ kafka_start() {
 
   port_open "$KAFKA_PORT" && die "kafka: port $KAFKA_PORT is in use by another process (set KAFKA_PORT)"
   port_open "$KAFKA_CONTROLLER_PORT" && die "kafka: controller port $KAFKA_CONTROLLER_PORT is in use by another process (set KAFKA_CONTROLLER_PORT)"
+  if (( KAFKA_SECURE )); then
+    port_open "$KAFKA_SASL_PORT" && die "kafka: SASL_PLAINTEXT port $KAFKA_SASL_PORT is in use by another process (set KAFKA_SASL_PORT)"
+    port_open "$KAFKA_SASL_SSL_PORT" && die "kafka: SASL_SSL port $KAFKA_SASL_SSL_PORT is in use by another process (set KAFKA_SASL_SSL_PORT)"
+    kafka_tls_ensure
+  fi
 
   read -r java major < <(pick_java kafka "${KAFKA_JAVA_HOME:-}" "$KAFKA_JAVA_MIN" "$KAFKA_JAVA_MAX_TESTED")
   [[ -n "${java:-}" ]] || exit 1
-  render "$ENGINES_DIR/kafka/server.properties.tmpl" "$KAFKA_DIR/config/server.properties" \
-    "KAFKA_PORT=$KAFKA_PORT" "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT" "KAFKA_DATA_DIR=$KAFKA_DIR/data"
+  kafka_render_config
 
   # First start of this instance: format the KRaft storage (kafka-storage format).
   if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
@@ -368,7 +468,9 @@ kafka_start() {
       || { show_log_tail "$KAFKA_DIR/logs/format.log"; die "kafka: storage format failed"; }
   fi
 
-  log "kafka: starting $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT) with Java $major ($java)"
+  local extra=""
+  (( KAFKA_SECURE == 0 )) || extra=", SASL_PLAINTEXT :$KAFKA_SASL_PORT, SASL_SSL :$KAFKA_SASL_SSL_PORT"
+  log "kafka: starting $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT$extra) with Java $major ($java)"
   # shellcheck disable=SC2086
   (
     cd "$KAFKA_DIR"
@@ -384,7 +486,8 @@ kafka_start() {
   pid=$!
   echo "$pid" >"$KAFKA_DIR/kafka.pid"
   write_run_env "$KAFKA_DIR/run.env" "VERSION=$KAFKA_VERSION" "JAVA=$java" "JAVA_MAJOR=$major" \
-    "KAFKA_PORT=$KAFKA_PORT" "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT"
+    "KAFKA_PORT=$KAFKA_PORT" "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT" "KAFKA_SECURE=$KAFKA_SECURE" \
+    "KAFKA_SASL_PORT=$KAFKA_SASL_PORT" "KAFKA_SASL_SSL_PORT=$KAFKA_SASL_SSL_PORT"
   kafka_wait_ready "$pid" "$java/bin/java" "$KAFKA_PORT" "$t0"
 }
 
@@ -427,6 +530,7 @@ kafka_status() {
     major="$(read_run_env "$KAFKA_DIR/run.env" JAVA_MAJOR)"
     if kafka_answers "$(read_run_env "$KAFKA_DIR/run.env" JAVA)/bin/java" "$port"; then
       log "kafka          running   pid $pid  bootstrap 127.0.0.1:$port  Apache Kafka $version (KRaft)  Java $major"
+      kafka_status_secure
       return 0
     fi
     log "kafka          starting/unresponsive  pid $pid  bootstrap 127.0.0.1:$port  logs $KAFKA_DIR/logs"
@@ -434,6 +538,77 @@ kafka_status() {
   fi
   log "kafka          stopped"
   return 1
+}
+
+# The SASL listeners of a running KAFKA_SECURE=1 broker (nothing for a plain one).
+kafka_status_secure() {
+  [[ "$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SECURE)" == 1 ]] || return 0
+  log "kafka          secure    SASL_PLAINTEXT 127.0.0.1:$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SASL_PORT)" \
+      " SASL_SSL 127.0.0.1:$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SASL_SSL_PORT)" \
+      " SCRAM-SHA-512, ACLs (PLAINTEXT is super user ANONYMOUS)"
+  log "kafka          CA $KAFKA_TLS_DIR/ca.crt  authorizer log $KAFKA_DIR/logs/authorizer.log"
+}
+
+# Creates or updates SCRAM-SHA-512 credentials (name=password ...) through the PLAINTEXT
+# listener, with Kafka's own org.apache.kafka.tools.ConfigCommand. It alters one user per run
+# (no batch form), so the users go in parallel JVMs. Passwords never reach a command line or
+# the output: each goes through a private --add-config-file.
+kafka_scram_users() {
+  (( $# > 0 )) || die "kafka-scram-users: give at least one <name>=<password>"
+  local arg name pw names=() passwords=() t0
+  t0=$(ms)
+  for arg in "$@"; do
+    [[ "$arg" == *=* ]] || die "kafka-scram-users: '${arg%%=*}' is not <name>=<password>"
+    name="${arg%%=*}"; pw="${arg#*=}"
+    # Strimzi's KafkaUser names are Kubernetes names; SCRAM would need ',' and '=' escaped.
+    [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] \
+      || die "kafka-scram-users: user name '$name': use letters, digits, '.', '_' or '-'"
+    [[ " ${names[*]} " != *" $name "* ]] || die "kafka-scram-users: user '$name' is given twice"
+    # The config file is read as ISO-8859-1 properties: printable ASCII only.
+    [[ -n "$pw" && "$pw" =~ ^[[:print:]]+$ && "$pw" != *[^[:ascii:]]* ]] \
+      || die "kafka-scram-users: the password of '$name' must be non-empty printable ASCII"
+    names+=("$name"); passwords+=("$pw")
+  done
+
+  local pid port java secure
+  pid="$(kafka_pid)" || die "kafka: instance '$ENGINES_NAME' is not running (engines.sh up first)"
+  port="$(read_run_env "$KAFKA_DIR/run.env" KAFKA_PORT)"
+  java="$(read_run_env "$KAFKA_DIR/run.env" JAVA)/bin/java"
+  secure="$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SECURE)"
+  [[ "$secure" == 1 ]] || warn "kafka: instance '$ENGINES_NAME' runs without KAFKA_SECURE=1: no listener uses SCRAM users"
+
+  local work i rc=0 running=0 value bs='\'
+  work="$(umask 077 && mktemp -d "$INSTANCE_DIR/.scram.XXXXXX")"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$work'" EXIT
+  for i in "${!names[@]}"; do
+    # Properties escaping: only a backslash matters inside this value.
+    value="${passwords[$i]//"$bs"/"$bs$bs"}"
+    printf 'SCRAM-SHA-512=password=%s\n' "$value" >"$work/$i.properties"
+  done
+  # Up to four JVMs at once (~2 s each, mostly start-up); each leaves its exit code in a file.
+  for i in "${!names[@]}"; do
+    if (( running >= 4 )); then wait -n || true; running=$((running - 1)); fi
+    (
+      code=0
+      kafka_tool "$java" org.apache.kafka.tools.ConfigCommand --bootstrap-server "127.0.0.1:$port" \
+        --alter --entity-type users --entity-name "${names[$i]}" \
+        --add-config-file "$work/$i.properties" >"$work/$i.log" 2>&1 || code=$?
+      echo "$code" >"$work/$i.rc"
+    ) &
+    running=$((running + 1))
+  done
+  wait
+  for i in "${!names[@]}"; do
+    [[ "$(cat "$work/$i.rc" 2>/dev/null)" != 0 ]] || continue
+    rc=1
+    show_log_tail "$work/$i.log"
+    warn "kafka: setting the SCRAM credential of '${names[$i]}' failed"
+  done
+  rm -rf "$work"
+  trap - EXIT
+  (( rc == 0 )) || die "kafka-scram-users failed"
+  log "kafka: SCRAM-SHA-512 credentials set for ${names[*]} ($(since "$t0"))"
 }
 
 # ---------------------------------------------------------------------------- Elasticsearch
@@ -596,6 +771,12 @@ cmd_up() {
   log "up in $(since "$t0")"
   cmd_status || true
   echo "KAFKA_BROKERS=127.0.0.1:$(read_run_env "$KAFKA_DIR/run.env" KAFKA_PORT)"
+  if [[ "$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SECURE)" == 1 ]]; then
+    echo "KAFKA_SASL_BROKERS=127.0.0.1:$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SASL_PORT)"
+    echo "KAFKA_SASL_SSL_BROKERS=127.0.0.1:$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SASL_SSL_PORT)"
+    echo "KAFKA_CA_FILE=$KAFKA_TLS_DIR/ca.crt"
+    echo "KAFKA_AUTHORIZER_LOG=$KAFKA_DIR/logs/authorizer.log"
+  fi
   echo "ELASTICSEARCH_URL=http://127.0.0.1:$(read_run_env "$ES_DIR/run.env" ES_PORT)"
 }
 
@@ -645,6 +826,7 @@ main() {
     kafka-stop) lock_instance; kafka_stop ;;
     es-start) lock_instance; fetch_all; es_start ;;
     es-stop) lock_instance; es_stop ;;
+    kafka-scram-users) shift; kafka_scram_users "$@" ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
   esac
 }
