@@ -10,7 +10,12 @@ extra=()
 if ! kubectl get crd servicemonitors.monitoring.coreos.com >/dev/null 2>&1; then
   extra+=(--set monitoring.serviceMonitor.enabled=false --set monitoring.prometheusRule.enabled=false)
 fi
-# The hook Jobs wait for Elasticsearch and Kibana, which take a few minutes on a laptop.
+# --wait: until the services are ready, which they are once the bootstrap Job (a regular Job, started
+# with everything else) has created their indices, and it waits for Elasticsearch itself;
+# --wait-for-jobs: until that Job has completed. A first install pulls images and starts Kafka,
+# Elasticsearch and Kibana: about 5-10 minutes on a laptop, hence 15 minutes
+# (TIMEOUT=…, e.g. 25m on a slow machine); the Kibana import hook runs after, within the same timeout.
 helm upgrade --install meetup "$root/charts/meetup-analytics" --namespace "$namespace" --create-namespace \
-  -f "$root/charts/meetup-analytics/profiles/kind.yaml" "${extra[@]}" --timeout 20m --wait "$@"
+  -f "$root/charts/meetup-analytics/profiles/kind.yaml" "${extra[@]}" \
+  --wait --wait-for-jobs --timeout "${TIMEOUT:-15m}" "$@"
 helm test meetup --namespace "$namespace" --timeout 5m

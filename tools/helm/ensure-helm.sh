@@ -3,9 +3,11 @@
 # with `go install` from the Go module proxy on first use. Nothing else is downloaded.
 #   tools/helm/ensure-helm.sh            -> helm only
 #   WITH_PROMTOOL=1 tools/helm/ensure-helm.sh -> helm and promtool (Prometheus v3.9, module v0.309.1)
+#   WITH_HELM_DOCS=1 tools/helm/ensure-helm.sh -> helm and helm-docs (the chart README's values table)
 set -euo pipefail
 
 HELM_VERSION="${HELM_VERSION:-v3.19.5}"
+HELM_DOCS_VERSION="${HELM_DOCS_VERSION:-v1.14.2}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cache="${MEETUP_CACHE_DIR:-$root/.cache}/go"
@@ -42,6 +44,9 @@ install_pinned() { # name module@version [go install flags...]
 }
 
 install_pinned helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" -ldflags "$helm_ldflags"
+if [[ "${WITH_HELM_DOCS:-0}" == "1" ]]; then
+  install_pinned helm-docs "github.com/norwoodj/helm-docs/cmd/helm-docs@$HELM_DOCS_VERSION"
+fi
 # promtool's module has `exclude` directives, so `go install pkg@version` refuses it; it is
 # built inside tools/helm/promtool (go.mod/go.sum pin Prometheus). First build: ~10 min.
 if [[ "${WITH_PROMTOOL:-0}" == "1" ]]; then

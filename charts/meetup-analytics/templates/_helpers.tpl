@@ -167,11 +167,30 @@ seccompProfile:
 {{- end }}
 {{- end -}}
 
+{{/*
+Elasticsearch env: (dict "ctx" $ "app" "aggregator") logs in as the app's own user (ECK; see
+_elasticsearch-auth.tpl), (dict "ctx" $ "app" "kibana-import" "esUser" "elastic") as ECK's
+superuser. External mode: the one configured user, whatever the app.
+*/}}
 {{- define "meetup.esEnv" -}}
 {{- $v := .ctx.Values -}}
 - name: ES_URL
   value: {{ include "meetup.esUrl" .ctx | quote }}
+{{ include "meetup.esCredentialsEnv" . | trim }}
 {{- if eq $v.elasticsearch.mode "eck" }}
+- name: ES_CA_FILE
+  value: /etc/meetup/es-ca/ca.crt
+{{- else if $v.elasticsearch.external.caSecret.name }}
+- name: ES_CA_FILE
+  value: /etc/meetup/es-ca/{{ $v.elasticsearch.external.caSecret.key }}
+{{- end }}
+{{- end -}}
+
+{{- define "meetup.esCredentialsEnv" -}}
+{{- $v := .ctx.Values -}}
+{{- $user := .esUser | default .app -}}
+{{- if eq $v.elasticsearch.mode "eck" }}
+{{- if eq $user "elastic" }}
 - name: ES_USERNAME
   value: elastic
 - name: ES_PASSWORD
@@ -179,8 +198,22 @@ seccompProfile:
     secretKeyRef:
       name: {{ include "meetup.esCluster" .ctx }}-es-elastic-user
       key: elastic
-- name: ES_CA_FILE
-  value: /etc/meetup/es-ca/ca.crt
+{{- else }}
+{{- if not (has $user (include "meetup.esUserApps" .ctx | fromJsonArray)) }}
+{{- fail (printf "internal: no Elasticsearch user for %q (enabled users: %s)" $user (include "meetup.esUserApps" .ctx)) }}
+{{- end }}
+{{- $secret := include "meetup.esUserSecret" (dict "ctx" .ctx "app" $user) }}
+- name: ES_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: username
+- name: ES_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: password
+{{- end }}
 {{- else }}
 {{- with $v.elasticsearch.external.username }}
 - name: ES_USERNAME
@@ -192,10 +225,6 @@ seccompProfile:
     secretKeyRef:
       name: {{ . }}
       key: {{ $v.elasticsearch.external.passwordSecret.key }}
-{{- end }}
-{{- if $v.elasticsearch.external.caSecret.name }}
-- name: ES_CA_FILE
-  value: /etc/meetup/es-ca/{{ $v.elasticsearch.external.caSecret.key }}
 {{- end }}
 {{- end }}
 {{- end -}}
@@ -385,4 +414,48 @@ nodeSelector:
 tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+topologySpreadConstraints items when topologySpread.enabled (else nothing): one per topology
+key, ScheduleAnyway, over the pods matchLabels selects. (dict "ctx" $ "matchLabels" dict
+"matchLabelKeys" list) — matchLabelKeys [pod-template-hash] counts a Deployment's new
+ReplicaSet on its own during a rollout.
+*/}}
+{{- define "meetup.topologySpread" -}}
+{{- $t := .ctx.Values.topologySpread -}}
+{{- if $t.enabled -}}
+{{- range $t.topologyKeys }}
+- maxSkew: {{ $t.maxSkew }}
+  topologyKey: {{ . }}
+  whenUnsatisfiable: ScheduleAnyway
+  labelSelector:
+    matchLabels:
+      {{- toYaml $.matchLabels | nindent 6 }}
+  {{- with $.matchLabelKeys }}
+  matchLabelKeys: {{ toJson . }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+
+{{/* The pod spec's topologySpreadConstraints of a service: (dict "ctx" $ "component" "aggregator" "deployment" true) */}}
+{{- define "meetup.serviceTopologySpread" -}}
+{{- $labels := include "meetup.selectorLabels" (dict "ctx" .ctx "component" .component) | fromYaml -}}
+{{- with include "meetup.topologySpread" (dict "ctx" .ctx "matchLabels" $labels "matchLabelKeys" (ternary (list "pod-template-hash") list .deployment)) -}}
+topologySpreadConstraints:
+  {{- . | nindent 2 }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A generated credential (base64) that must never change once created: (dict "ctx" $ "secret"
+name "key" "password" "length" 32). The stored value when `lookup` finds the Secret (helm
+install/upgrade see the cluster), else a new random one — which is only right where the
+Secret does not exist yet. An offline render (`helm template`) sees no cluster and generates
+anew each time: see generateSecrets.
+*/}}
+{{- define "meetup.generatedValue" -}}
+{{- $existing := lookup "v1" "Secret" .ctx.Release.Namespace .secret | default dict -}}
+{{- dig "data" .key "" $existing | default (randAlphaNum (int .length) | b64enc) -}}
 {{- end -}}

@@ -201,6 +201,64 @@ describe('aggregator scaling', () => {
     expect(named(objects, 'Deployment', name('aggregator')).spec).not.toHaveProperty('replicas');
   });
 
+  it('lets KEDA read the lag as the aggregator, over SCRAM-SHA-512 and TLS with the cluster CA', () => {
+    const objects = render({
+      profile: 'production',
+      values: { aggregator: { autoscaling: { hpa: { enabled: false }, keda: { enabled: true } } } },
+    });
+    const scaled = named(objects, 'ScaledObject', name('aggregator'));
+    expect(scaled.spec).toMatchObject({
+      triggers: [
+        {
+          type: 'kafka',
+          metadata: { sasl: 'scram_sha512', tls: 'enable', consumerGroup: 'meetup-aggregator' },
+          authenticationRef: { name: name('aggregator') },
+        },
+      ],
+    });
+    expect(named(objects, 'TriggerAuthentication', name('aggregator')).spec).toEqual({
+      // The KafkaUser Secret holds no username: KEDA takes the container's.
+      env: [{ parameter: 'username', name: 'KAFKA_SASL_USERNAME', containerName: 'aggregator' }],
+      secretTargetRef: [
+        { parameter: 'password', name: name('aggregator'), key: 'password' },
+        { parameter: 'ca', name: 'meetup-meetup-analytics-cluster-ca-cert', key: 'ca.crt' },
+      ],
+    });
+    const container = podTemplateOf(named(objects, 'Deployment', name('aggregator')))!.spec
+      .containers[0]!;
+    expect(envOf(container).get('KAFKA_SASL_USERNAME')?.value).toBe(name('aggregator'));
+  });
+
+  it('lets KEDA log in without TLS on the plain listener', () => {
+    const objects = render({
+      values: { aggregator: { autoscaling: { keda: { enabled: true } } } },
+    });
+    const trigger = (
+      named(objects, 'ScaledObject', name('aggregator')).spec as {
+        triggers: { metadata: Record<string, string> }[];
+      }
+    ).triggers[0]!;
+    expect(trigger.metadata.sasl).toBe('scram_sha512');
+    expect(trigger.metadata).not.toHaveProperty('tls');
+    expect(named(objects, 'TriggerAuthentication', name('aggregator')).spec).toMatchObject({
+      secretTargetRef: [{ parameter: 'password', name: name('aggregator'), key: 'password' }],
+    });
+  });
+
+  it('lets KEDA use the external Kafka credentials and CA', () => {
+    const objects = render({
+      profile: 'external',
+      values: { aggregator: { autoscaling: { keda: { enabled: true, maxReplicas: 6 } } } },
+    });
+    expect(named(objects, 'TriggerAuthentication', name('aggregator')).spec).toEqual({
+      secretTargetRef: [
+        { parameter: 'username', name: 'meetup-kafka-credentials', key: 'username' },
+        { parameter: 'password', name: 'meetup-kafka-credentials', key: 'password' },
+        { parameter: 'ca', name: 'meetup-kafka-ca', key: 'ca.crt' },
+      ],
+    });
+  });
+
   it('autoscales with an HPA in production, capped by the partitions', () => {
     const hpa = named(objectsOf('production'), 'HorizontalPodAutoscaler', name('aggregator'));
     expect(hpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 12 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyticsIndexSpecs, type IndexSpec } from '@meetup/elasticsearch';
 import { chartDir, named, render } from './support/helm';
-import { exportedMetricNames, metricsInPromQl } from './support/metric-names';
+import { exportedMetricNames, metricsFromOutside, metricsInPromQl } from './support/metric-names';
 
 interface Mapping {
   type?: string;
@@ -134,20 +134,32 @@ describe('the Grafana dashboard and the PrometheusRules', () => {
     panels: { title: string; targets: { expr: string }[] }[];
   };
 
-  it('query only metrics some service exports on /metrics', async () => {
+  it('query only metrics some service exports on /metrics, or the Kafka Exporter', async () => {
     const exported = await exportedMetricNames();
-    const rule = named(
-      render({ profile: 'production' }),
-      'PrometheusRule',
-      'meetup-meetup-analytics',
-    );
-    const ruleExprs = (rule.spec as { groups: { rules: { expr: string }[] }[] }).groups.flatMap(
-      (g) => g.rules.map((r) => r.expr),
-    );
-    const exprs = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...ruleExprs];
+    const ruleExprs = (objects: ReturnType<typeof render>) =>
+      (
+        named(objects, 'PrometheusRule', 'meetup-meetup-analytics').spec as {
+          groups: { rules: { expr: string }[] }[];
+        }
+      ).groups.flatMap((g) => g.rules.map((r) => r.expr));
+    const exprs = [
+      ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
+      ...ruleExprs(render({ profile: 'production' })),
+      // Without the exporter (an external Kafka) the lag alert reads the aggregator's gauge.
+      ...ruleExprs(
+        render({
+          profile: 'external',
+          values: { monitoring: { prometheusRule: { enabled: true } } },
+        }),
+      ),
+    ];
     const used = new Set(exprs.flatMap(metricsInPromQl));
     expect(used.size).toBeGreaterThan(10);
-    expect([...used].filter((name) => !exported.has(name))).toEqual([]);
+    expect(
+      [...used].filter((name) => !exported.has(name) && !(name in metricsFromOutside)),
+    ).toEqual([]);
+    expect(used).toContain('meetup_aggregator_records_dlq_total');
+    expect(used).toContain('kafka_consumergroup_lag');
   });
 
   it('cover ingest, lag, DLQ, late records, bulk writes, batch runs and alerting', () => {

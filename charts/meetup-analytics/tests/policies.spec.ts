@@ -42,10 +42,13 @@ describe('KafkaUsers', () => {
       expect(user.spec).toMatchObject({ authentication: { type: 'scram-sha-512' } });
   });
 
-  it('let the ingestor only write the raw topic and the DLQ', () => {
+  it('let the ingestor write the raw topic and the DLQ, and keep and read back its checkpoints', () => {
     expect(aclsOf('meetup-meetup-analytics-ingestor')).toEqual([
       'topic:meetup.rsvps:literal Write,Describe',
       'topic:meetup.rsvps.dlq:literal Write,Describe',
+      'topic:meetup.ingestor.checkpoints:literal Read,Write,Describe',
+      // The checkpoint reader's throw-away groups, ingestor-checkpoint-reader-<uuid>, deleted after use.
+      'group:ingestor-checkpoint-reader-:prefix Read,Describe,Delete',
     ]);
   });
 
@@ -90,6 +93,11 @@ describe('NetworkPolicies', () => {
     expect(reach(pod('alerting'), elasticsearch, 9200)).toBe(true);
     expect(reach(pod('bootstrap'), elasticsearch, 9200)).toBe(true);
     expect(reach(pod('kibana-import'), kibana, 5601)).toBe(true);
+  });
+
+  it('let the helm test pod count the documents of Elasticsearch', () => {
+    expect(reach(pod('test'), elasticsearch, 9200)).toBe(true);
+    expect(reach(pod('test'), kafkaBroker, 9092)).toBe(false);
   });
 
   it('keep each app away from what it does not need', () => {

@@ -51,9 +51,24 @@ export function metricsInPromQl(expr: string): string[] {
     'increase',
     'without',
     'count',
+    'absent',
+    'absent_over_time',
+    'unless',
+    'on',
+    'ignoring',
   ]);
   return [...withoutLabels.matchAll(/\b([a-z_][a-z0-9_]*)\b(?!\s*\()/g)]
     .map((m) => m[1] ?? '')
     .filter((name) => !functions.has(name) && name.includes('_'))
     .map((name) => name.replace(/_(bucket|sum|count)$/, ''));
 }
+
+/**
+ * Metrics the rules read that no service of ours exports, and who does: Prometheus' own
+ * scrape series (`up` needs no listing: a name without `_` is never checked) and Strimzi's
+ * Kafka Exporter (kafka.strimzi.kafkaExporter).
+ */
+export const metricsFromOutside: Record<string, string> = {
+  kafka_consumergroup_lag:
+    'Strimzi Kafka Exporter (danielqsj/kafka_exporter): lag per group, topic, partition',
+};

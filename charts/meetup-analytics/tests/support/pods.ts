@@ -15,7 +15,7 @@ export interface PodSpec {
   volumes?: { name: string; emptyDir?: unknown }[];
 }
 export interface PodTemplate {
-  metadata?: { labels?: Record<string, string> };
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: PodSpec;
 }
 
