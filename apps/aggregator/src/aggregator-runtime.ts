@@ -1,21 +1,43 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { IndexAliases, RsvpValidator } from '@meetup/contracts';
 import {
-  analyticsIndexSpecs,
-  IndexBootstrapper,
+  elasticsearchFailureContext,
   indexSpecOf,
+  indicesPrerequisite,
   TimePartitionedIndex,
 } from '@meetup/elasticsearch';
-import type { Logger, Registry } from '@meetup/observability';
+import {
+  describeKafkaFailure,
+  kafkaIdentity,
+  topicsPrerequisite,
+  type KafkaIdentity,
+} from '@meetup/kafka';
+import { needsOperator, type Logger, type Registry } from '@meetup/observability';
+import {
+  FailureReport,
+  PrerequisiteWaiter,
+  startInBackground,
+  type ReadinessCheck,
+} from '@meetup/service-runtime';
 import { AggregateCombiner } from './combine/aggregate-combiner';
 import type { AggregatorConfig } from './config/aggregator.config';
 import { AggregatorMetrics } from './metrics/aggregator-metrics';
 import { PartitionWorker } from './pipeline/partition-worker';
 import { RecordProcessor } from './pipeline/record-processor';
 import { RsvpConsumer } from './pipeline/rsvp-consumer';
-import { BulkWriter, sleep } from './sink/bulk-writer';
+import { BulkWriter } from './sink/bulk-writer';
 import { SnapshotStore } from './state/snapshot-store';
+
+const RESTART_AFTER_STOP_MS = 10_000;
+
+/** The real-time aggregates' aliases (AGGREGATOR_OUTPUTS=all). */
+const aggregateAliases: string[] = [
+  IndexAliases.rsvpByCountry,
+  IndexAliases.globalTrendingTopics,
+  IndexAliases.countryTrendingTopics,
+];
 
 export interface AggregatorRuntimeDeps {
   config: AggregatorConfig;
@@ -31,13 +53,17 @@ export class AggregatorRuntime {
   private readonly combiner: AggregateCombiner | undefined;
   private readonly producer: Producer;
   private readonly admin: Admin;
+  private readonly identity: KafkaIdentity;
+  private readonly startup: PrerequisiteWaiter;
+  private readonly consuming: FailureReport;
+  private readonly halt = new AbortController();
   private starting: Promise<void> = Promise.resolve();
-  private stopping = false;
 
   constructor(private readonly deps: AggregatorRuntimeDeps) {
     const { config, kafka, elasticsearch: es, logger } = deps;
     const { routing, windows, pipeline } = config;
     const name = (alias: string) => `${routing.indexPrefix}${alias}`;
+    this.identity = kafkaIdentity(config.kafka);
     const metrics = new AggregatorMetrics(deps.registry);
     const writer = new BulkWriter({
       es,
@@ -60,6 +86,28 @@ export class AggregatorRuntime {
     });
     this.admin = kafka.admin();
     const aggregates = routing.outputs === 'all';
+    this.startup = new PrerequisiteWaiter({
+      prerequisites: [
+        topicsPrerequisite({
+          admin: this.admin,
+          identity: this.identity,
+          topics: [routing.rsvpTopic, routing.dlqTopic],
+        }),
+        indicesPrerequisite(
+          es,
+          // The activity family has a template, no alias: the bootstrap puts it in place
+          // before the state alias (analyticsIndexSpecs' order), so the state stands for both.
+          [
+            IndexAliases.rsvps,
+            IndexAliases.aggregatorState,
+            ...(aggregates ? aggregateAliases : []),
+          ].map(name),
+          elasticsearchFailureContext(config.elasticsearch),
+        ),
+      ],
+      logger,
+    });
+    this.consuming = new FailureReport('consume', logger);
     // Counted activity, in hourly partitions of event time that retention drops whole.
     const activity = new TimePartitionedIndex(es, indexSpecOf(IndexAliases.rsvpActivity), {
       prefix: routing.indexPrefix,
@@ -112,24 +160,34 @@ export class AggregatorRuntime {
       partitionsConcurrency: pipeline.partitionsConcurrency,
       maxBytesPerPartition: pipeline.fetchMaxBytesPerPartition,
       sessionTimeoutMs: pipeline.sessionTimeoutMs,
-      onLeadership: (leader) => this.combiner?.setLeader(leader),
+      onLeadership: (leader) => {
+        this.consuming.clear();
+        this.combiner?.setLeader(leader);
+      },
+      onStopped: (error) => {
+        this.consumerStopped(error);
+      },
     });
   }
 
-  async start(): Promise<void> {
-    const { config, elasticsearch } = this.deps;
-    // The aggregator's own indices (for the activity, its partitions' template);
-    // `make bootstrap` creates them too. Idempotent.
-    const internal = new Set<string>([IndexAliases.rsvpActivity, IndexAliases.aggregatorState]);
-    await new IndexBootstrapper(elasticsearch, { prefix: config.routing.indexPrefix }).apply(
-      analyticsIndexSpecs.filter((spec) => internal.has(spec.alias)),
-    );
-    this.starting = this.consumeWhenPossible();
+  /** Readiness: its topics and indices exist, and Kafka lets it consume. */
+  readinessChecks(): ReadinessCheck[] {
+    return [...this.startup.readinessChecks(), this.consuming.readinessCheck()];
   }
 
-  /** Kafka may not be up (or the topic not created) yet: readiness reports it, we keep trying. */
+  /** Returns at once: the aggregator waits for its topics and indices in the background. */
+  start(): Promise<void> {
+    this.starting = startInBackground(this.deps.logger, async () => {
+      if (await this.startup.waitUntilMet({ signal: this.halt.signal })) {
+        await this.consumeWhenPossible();
+      }
+    });
+    return Promise.resolve();
+  }
+
+  /** Kafka may not be up yet, or may deny the group: readiness reports it, we keep trying. */
   private async consumeWhenPossible(): Promise<void> {
-    for (let attempt = 0; !this.stopping; attempt += 1) {
+    for (let attempt = 0; !this.halt.signal.aborted; attempt += 1) {
       try {
         await this.admin.connect();
         await this.producer.connect();
@@ -137,14 +195,44 @@ export class AggregatorRuntime {
         return;
       } catch (error) {
         await this.consumer.stop().catch(() => undefined);
-        this.deps.logger.warn({ err: error, attempt }, 'cannot consume yet, retrying');
-        await sleep(Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
+        this.reportConsumeFailure(error, attempt);
+        await this.pause(Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
       }
     }
   }
 
+  /** kafkajs stopped the consumer for good (e.g. the group is denied): try again later. */
+  private consumerStopped(error: Error): void {
+    this.reportConsumeFailure(error, 0);
+    if (this.halt.signal.aborted) return;
+    const previous = this.starting;
+    this.starting = (async () => {
+      await previous;
+      await this.pause(RESTART_AFTER_STOP_MS);
+      if (this.halt.signal.aborted) return;
+      await this.consumer.stop().catch(() => undefined);
+      await this.consumeWhenPossible();
+    })();
+  }
+
+  private reportConsumeFailure(error: unknown, attempt: number): void {
+    const { routing } = this.deps.config;
+    const failure = describeKafkaFailure(error, {
+      operation: 'consume',
+      ...this.identity,
+      topics: [routing.rsvpTopic],
+      group: routing.consumerGroup,
+    });
+    if (needsOperator(failure)) this.consuming.record(failure);
+    else this.deps.logger.warn({ err: error, attempt }, 'cannot consume yet, retrying');
+  }
+
+  private pause(ms: number): Promise<void> {
+    return pause(ms, undefined, { signal: this.halt.signal }).catch(() => undefined);
+  }
+
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.halt.abort();
     await this.starting;
     await this.consumer.stop();
     await this.combiner?.stop();

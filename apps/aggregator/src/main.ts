@@ -1,7 +1,12 @@
 import 'reflect-metadata';
-import { createElasticsearchClient, elasticsearchReadinessCheck } from '@meetup/elasticsearch';
-import { createKafkaClient, kafkaReadinessCheck } from '@meetup/kafka';
+import {
+  createElasticsearchClient,
+  elasticsearchFailureContext,
+  elasticsearchReadinessCheck,
+} from '@meetup/elasticsearch';
+import { createKafkaClient, kafkaIdentity, kafkaReadinessCheck } from '@meetup/kafka';
 import { bootService, runMain } from '@meetup/service-runtime';
+import { AggregatorRuntime } from './aggregator-runtime';
 import { AggregatorModule } from './app.module';
 import { loadAggregatorConfig } from './config/aggregator.config';
 
@@ -16,9 +21,17 @@ runMain('aggregator', async () => {
       const elasticsearch = createElasticsearchClient({ config: config.elasticsearch });
       onShutdown(() => elasticsearch.close());
       onShutdown(() => admin.disconnect());
+      const runtime = new AggregatorRuntime({ config, kafka, elasticsearch, logger, registry });
       return {
-        imports: [AggregatorModule.forRoot({ config, kafka, elasticsearch, logger, registry })],
-        readiness: [kafkaReadinessCheck(admin), elasticsearchReadinessCheck(elasticsearch)],
+        imports: [AggregatorModule.forRoot(runtime)],
+        readiness: [
+          kafkaReadinessCheck(admin, kafkaIdentity(config.kafka)),
+          elasticsearchReadinessCheck(
+            elasticsearch,
+            elasticsearchFailureContext(config.elasticsearch),
+          ),
+          ...runtime.readinessChecks(),
+        ],
       };
     },
   });

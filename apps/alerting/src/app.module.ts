@@ -7,58 +7,57 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Logger } from '@meetup/observability';
-import {
-  createAlertingEngine,
-  type AlertingEngine,
-  type AlertingEngineDeps,
-} from './alerting.engine';
+import { startInBackground, type PrerequisiteWaiter } from '@meetup/service-runtime';
+import type { AlertingEngine } from './alerting.engine';
 import { AlertsService, ALERT_STATE_STORE } from './alerts/alerts.service';
 import { AlertsController } from './api/alerts.controller';
 import { API_TOKEN, BearerAuthGuard } from './api/bearer-auth.guard';
 import { RULE_RUNNER, RulesController } from './api/rules.controller';
-import { loadRuleFiles } from './rules/rule-files';
+import type { RuleFileSync } from './rules/rule-file-sync';
 import { RULE_STORE, RulesService, URL_GUARD } from './rules/rules.service';
 
 const ENGINE = Symbol('ALERTING_ENGINE');
-const LOGGER = Symbol('ALERTING_LOGGER');
-const RULES_DIR = Symbol('RULES_DIR');
+const STARTUP = Symbol('ALERTING_STARTUP');
 
-/** Loads the rules directory, then schedules; on shutdown stops and lets its leases go. */
+interface AlertingStartup {
+  /** Indices, then the rule files stored. */
+  prerequisites: PrerequisiteWaiter;
+  ruleFiles: RuleFileSync | undefined;
+  logger: Logger;
+}
+
+/**
+ * Reads the rules directory (a bad file stops the start), then, in the
+ * background, waits for the indices, stores the file rules and schedules;
+ * on shutdown stops and lets its leases go.
+ */
 @Injectable()
 class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly halt = new AbortController();
+  private starting: Promise<void> = Promise.resolve();
+
   constructor(
     @Inject(ENGINE) private readonly engine: AlertingEngine,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(RULES_DIR) private readonly rulesDir: string | undefined,
+    @Inject(STARTUP) private readonly startup: AlertingStartup,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.rulesDir) await this.syncRuleFiles(this.rulesDir);
-    this.engine.scheduler.start();
+    await this.startup.ruleFiles?.load();
+    this.starting = startInBackground(this.startup.logger, async () => {
+      const met = await this.startup.prerequisites.waitUntilMet({ signal: this.halt.signal });
+      if (met) this.engine.scheduler.start();
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.halt.abort();
+    await this.starting;
     await this.engine.scheduler.stop();
-  }
-
-  /** Rules of the directory replace the file rules stored before; API rules are left alone. */
-  private async syncRuleFiles(dir: string): Promise<void> {
-    const fromFiles = await loadRuleFiles(dir, this.engine.guard);
-    const ids = new Set(fromFiles.map((r) => r.id));
-    for (const stored of await this.engine.rules.list()) {
-      if (stored.origin === 'file' && !ids.has(stored.rule.id)) {
-        await this.engine.rules.delete(stored.rule.id);
-      }
-    }
-    for (const rule of fromFiles) {
-      const existing = await this.engine.rules.get(rule.id);
-      await this.engine.rules.put(rule, 'file', existing?.created_at);
-    }
-    this.logger.info({ dir, rules: fromFiles.length }, 'rules loaded from files');
   }
 }
 
-export interface AlertingModuleDeps extends AlertingEngineDeps {
+export interface AlertingModuleDeps extends AlertingStartup {
+  engine: AlertingEngine;
   apiToken: string;
 }
 
@@ -66,14 +65,13 @@ export interface AlertingModuleDeps extends AlertingEngineDeps {
 @Module({})
 export class AlertingModule {
   static forRoot(deps: AlertingModuleDeps): DynamicModule {
-    const engine = createAlertingEngine(deps);
+    const { engine, prerequisites, ruleFiles, logger } = deps;
     return {
       module: AlertingModule,
       controllers: [RulesController, AlertsController],
       providers: [
         { provide: ENGINE, useValue: engine },
-        { provide: LOGGER, useValue: deps.logger },
-        { provide: RULES_DIR, useValue: deps.settings.rulesDir },
+        { provide: STARTUP, useValue: { prerequisites, ruleFiles, logger } },
         { provide: API_TOKEN, useValue: deps.apiToken },
         { provide: RULE_STORE, useValue: engine.rules },
         { provide: URL_GUARD, useValue: engine.guard },

@@ -1,9 +1,16 @@
 import 'reflect-metadata';
-import { createElasticsearchClient, elasticsearchReadinessCheck } from '@meetup/elasticsearch';
-import { bootService, runMain } from '@meetup/service-runtime';
+import {
+  createElasticsearchClient,
+  elasticsearchFailureContext,
+  elasticsearchReadinessCheck,
+  indicesPrerequisite,
+} from '@meetup/elasticsearch';
+import { bootService, PrerequisiteWaiter, runMain } from '@meetup/service-runtime';
+import { createAlertingEngine } from './alerting.engine';
 import { serveOpenApi } from './api/openapi';
 import { AlertingModule } from './app.module';
 import { loadAlertingConfig } from './config/alerting.config';
+import { RuleFileSync } from './rules/rule-file-sync';
 
 runMain('alerting', async () => {
   const config = loadAlertingConfig(process.env);
@@ -13,17 +20,40 @@ runMain('alerting', async () => {
     wire: ({ logger, registry, onShutdown }) => {
       const elasticsearch = createElasticsearchClient({ config: config.elasticsearch });
       onShutdown(() => elasticsearch.close());
+      const settings = config.alerting;
+      const engine = createAlertingEngine({ settings, elasticsearch, logger, registry });
+      const context = elasticsearchFailureContext(config.elasticsearch);
+      const ruleFiles =
+        settings.rulesDir === undefined
+          ? undefined
+          : new RuleFileSync(settings.rulesDir, {
+              rules: engine.rules,
+              guard: engine.guard,
+              logger,
+            });
+      // Its own indices; the trending alias is only the default input of rules.
+      const { rules, history, state, outbox, leases } = engine.indices;
+      const prerequisites = new PrerequisiteWaiter({
+        prerequisites: [
+          indicesPrerequisite(elasticsearch, [rules, history, state, outbox, leases], context),
+          ...(ruleFiles ? [ruleFiles.prerequisite(context)] : []),
+        ],
+        logger,
+      });
       return {
         imports: [
           AlertingModule.forRoot({
-            settings: config.alerting,
-            apiToken: config.alerting.apiToken,
-            elasticsearch,
+            engine,
+            prerequisites,
+            ruleFiles,
             logger,
-            registry,
+            apiToken: settings.apiToken,
           }),
         ],
-        readiness: [elasticsearchReadinessCheck(elasticsearch)],
+        readiness: [
+          elasticsearchReadinessCheck(elasticsearch, context),
+          ...prerequisites.readinessChecks(),
+        ],
         configure: serveOpenApi,
       };
     },

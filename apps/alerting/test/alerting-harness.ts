@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
 import { IndexAliases } from '@meetup/contracts';
-import { analyticsIndexSpecs, IndexBootstrapper } from '@meetup/elasticsearch';
+import { analyticsIndexSpecs, IndexBootstrapper, type IndexSpec } from '@meetup/elasticsearch';
 import {
   startService,
   testElasticsearch,
@@ -112,8 +112,9 @@ export class AlertingFixture {
   readonly historyIndex = this.prefix + IndexAliases.alertHistory;
   readonly leasesIndex = this.prefix + IndexAliases.alertLeases;
 
-  async setUp(): Promise<void> {
-    await new IndexBootstrapper(this.es, { prefix: this.prefix }).apply(analyticsIndexSpecs);
+  /** The indices the bootstrap creates (by default all of them), and the data index. */
+  async setUp(specs: readonly IndexSpec[] = analyticsIndexSpecs): Promise<void> {
+    await new IndexBootstrapper(this.es, { prefix: this.prefix }).apply(specs);
     await this.es.indices.create({
       index: this.dataIndex,
       mappings: {

@@ -1,9 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { parseBatchArgs } from '@meetup/batch-stats';
-import { createElasticsearchClient } from '@meetup/elasticsearch';
+import { IndexAliases } from '@meetup/contracts';
+import {
+  createElasticsearchClient,
+  elasticsearchFailureContext,
+  indicesPrerequisite,
+} from '@meetup/elasticsearch';
 import { createLogger, createMetricsRegistry, startTracing } from '@meetup/observability';
-import { runMain } from '@meetup/service-runtime';
+import { PrerequisiteWaiter, runMain } from '@meetup/service-runtime';
 import { BatchModule } from './app.module';
 import { loadBatchConfig } from './config/batch.config';
 import { BatchJob } from './job/batch.job';
@@ -29,6 +34,31 @@ runMain('batch', async () => {
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   try {
+    // The bootstrap creates them; a run that starts first waits, up to BATCH_WAIT_FOR_INDICES_MS.
+    const names = [
+      IndexAliases.rsvps,
+      IndexAliases.groups,
+      IndexAliases.events,
+      IndexAliases.batchState,
+    ];
+    const indices = new PrerequisiteWaiter({
+      prerequisites: [
+        indicesPrerequisite(
+          elasticsearch,
+          names.map((name) => config.job.indexPrefix + name),
+          elasticsearchFailureContext(config.elasticsearch),
+        ),
+      ],
+      logger,
+    });
+    const met = await indices.waitUntilMet({
+      signal: stop.signal,
+      timeoutMs: config.job.waitForIndicesMs,
+    });
+    if (!met) {
+      process.exitCode = 1;
+      return;
+    }
     const app = await NestFactory.createApplicationContext(
       BatchModule.forRoot({
         config,

@@ -1,17 +1,20 @@
-import { Topics } from '@meetup/contracts';
+import { logLevel } from 'kafkajs';
 import {
-  analyticsIndexSpecs,
   createElasticsearchClient,
-  IndexBootstrapper,
+  elasticsearchFailureContext,
+  elasticsearchReachablePrerequisite,
 } from '@meetup/elasticsearch';
-import { createKafkaClient, ensureTopics } from '@meetup/kafka';
+import { createKafkaClient, kafkaIdentity, kafkaReachablePrerequisite } from '@meetup/kafka';
 import { createLogger } from '@meetup/observability';
-import { runMain } from '@meetup/service-runtime';
+import { PrerequisiteWaiter, runMain } from '@meetup/service-runtime';
+import { applyIndices, createTopics } from './bootstrap-steps';
 import { loadBootstrapConfig } from './config/bootstrap.config';
 
 /**
  * One-shot: index templates, versioned indices and aliases (and, when asked,
- * the Kafka topics). Idempotent; runs locally and as the chart's hook Job.
+ * the Kafka topics). Idempotent; runs locally and as the chart's Job, beside
+ * the Elasticsearch and Kafka it configures: it first waits for them to
+ * answer, up to BOOTSTRAP_WAIT_MS.
  */
 runMain('bootstrap', async () => {
   const config = loadBootstrapConfig(process.env);
@@ -20,39 +23,30 @@ runMain('bootstrap', async () => {
     level: config.telemetry.logLevel,
   });
   const es = createElasticsearchClient({ config: config.elasticsearch });
+  const esContext = elasticsearchFailureContext(config.elasticsearch);
+  const kafka = config.kafka && {
+    identity: kafkaIdentity(config.kafka),
+    // Waiting for the brokers, kafkajs would log each refused connection; the waiter says it once.
+    admin: createKafkaClient({
+      config: config.kafka,
+      logger,
+      overrides: { logLevel: logLevel.NOTHING },
+    }).admin(),
+  };
   try {
-    const bootstrapper = new IndexBootstrapper(es, {
-      prefix: config.layout.indexPrefix,
-      shards: config.layout.shards,
-      replicas: config.layout.replicas,
+    const engines = new PrerequisiteWaiter({
+      prerequisites: [
+        elasticsearchReachablePrerequisite(es, esContext),
+        ...(kafka ? [kafkaReachablePrerequisite(kafka.admin, kafka.identity)] : []),
+      ],
+      logger,
     });
-    for (const result of await bootstrapper.apply(analyticsIndexSpecs)) {
-      logger.info(result, 'index ready');
-    }
+    await engines.waitUntilMet({ timeoutMs: config.wait.timeoutMs });
+    await applyIndices(es, config.layout, esContext, logger);
+    if (kafka) await createTopics(kafka.admin, config.layout, kafka.identity, logger);
   } finally {
     await es.close();
-  }
-  if (config.kafka) {
-    const admin = createKafkaClient({ config: config.kafka, logger }).admin();
-    await admin.connect();
-    try {
-      const created = await ensureTopics(admin, [
-        {
-          name: Topics.rsvps,
-          partitions: config.layout.rsvpPartitions,
-          replicationFactor: config.layout.replicationFactor,
-        },
-        {
-          name: Topics.rsvpsDlq,
-          partitions: 1,
-          replicationFactor: config.layout.replicationFactor,
-          configs: { 'retention.ms': String(30 * 24 * 3600 * 1000) },
-        },
-      ]);
-      logger.info({ created }, 'topics ready');
-    } finally {
-      await admin.disconnect();
-    }
+    await kafka?.admin.disconnect();
   }
   logger.info('bootstrap complete');
 });

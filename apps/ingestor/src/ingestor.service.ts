@@ -1,9 +1,17 @@
 import type { Admin, Kafka, TopicMessages } from 'kafkajs';
 import { DlqHeaders, RsvpValidator } from '@meetup/contracts';
+import type { KafkaIdentity } from '@meetup/kafka';
 import type { Logger } from '@meetup/observability';
+import {
+  FailureReport,
+  PrerequisiteWaiter,
+  startInBackground,
+  type ReadinessCheck,
+} from '@meetup/service-runtime';
 import type { IngestorConfig, SourceSpec } from './config/ingestor.config';
 import type { IngestorMetrics } from './ingestor-metrics';
-import { CheckpointStore } from './pipeline/checkpoint-store';
+import { ingestorPrerequisites } from './ingestor-prerequisites';
+import { CheckpointStore, type Checkpoint } from './pipeline/checkpoint-store';
 import { IngestBuffer, type PendingRecord } from './pipeline/ingest-buffer';
 import { KafkaWriter } from './pipeline/kafka-writer';
 import { SourcePosition } from './pipeline/source-position';
@@ -14,6 +22,7 @@ export interface IngestorDeps {
   config: IngestorConfig;
   kafka: Kafka;
   admin: Admin;
+  identity: KafkaIdentity;
   metrics: IngestorMetrics;
   logger: Logger;
 }
@@ -29,6 +38,11 @@ export class Ingestor {
   private readonly validator: RsvpValidator;
   private readonly shard: ShardFilter;
   private readonly checkpoints: CheckpointStore;
+  private readonly startup: PrerequisiteWaiter;
+  private readonly producing: FailureReport;
+  private readonly halt = new AbortController();
+  private starting: Promise<void> = Promise.resolve();
+  private stored = new Map<string, Checkpoint>();
   private readonly positions = new Map<string, SourcePosition>();
   private readonly saved = new Map<string, number>();
   private readers: SourceReader[] = [];
@@ -36,14 +50,29 @@ export class Ingestor {
   private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: IngestorDeps) {
-    const { config, kafka, admin, metrics, logger } = deps;
+    const { config, kafka, admin, identity, metrics, logger } = deps;
     const ingest = config.ingest;
     this.buffer = new IngestBuffer(ingest.buffer.maxRecords);
     this.validator = new RsvpValidator({ maxBytes: ingest.maxMessageBytes });
     this.shard = new ShardFilter(ingest.shard);
     this.checkpoints = new CheckpointStore(kafka, admin, ingest.topics.checkpoints, logger);
+    this.startup = new PrerequisiteWaiter({
+      prerequisites: ingestorPrerequisites({
+        ingest,
+        admin,
+        identity,
+        checkpoints: this.checkpoints,
+        loaded: (stored) => {
+          this.stored = stored;
+        },
+      }),
+      logger,
+    });
+    this.producing = new FailureReport('produce', logger);
     this.writer = new KafkaWriter({
       kafka,
+      identity,
+      failures: this.producing,
       buffer: this.buffer,
       ...ingest.buffer,
       compression: ingest.compression,
@@ -56,13 +85,23 @@ export class Ingestor {
     });
   }
 
-  async start(): Promise<void> {
+  /** Readiness: its topics, its resume positions, and whether Kafka accepts what it produces. */
+  readinessChecks(): ReadinessCheck[] {
+    return [...this.startup.readinessChecks(), this.producing.readinessCheck()];
+  }
+
+  /** Returns at once: the ingestor waits for its topics in the background, not ready meanwhile. */
+  start(): Promise<void> {
+    this.starting = startInBackground(this.deps.logger, () => this.startWhenReady());
+    return Promise.resolve();
+  }
+
+  private async startWhenReady(): Promise<void> {
     const { config, logger } = this.deps;
-    await this.checkpoints.ensureTopic();
-    const stored = await this.checkpoints.load();
+    if (!(await this.startup.waitUntilMet({ signal: this.halt.signal }))) return;
     for (const source of config.ingest.sources) {
       const key = CheckpointStore.keyOf(source.name, config.ingest.shard.index);
-      const checkpoint = stored.get(key)?.mtime;
+      const checkpoint = this.stored.get(key)?.mtime;
       logger.info({ source: source.name, key, checkpoint }, 'resume position loaded');
       this.positions.set(source.name, new SourcePosition(checkpoint));
       if (checkpoint !== undefined) this.saved.set(source.name, checkpoint);
@@ -78,6 +117,8 @@ export class Ingestor {
   }
 
   async stop(): Promise<void> {
+    this.halt.abort();
+    await this.starting;
     clearInterval(this.lagTimer);
     await Promise.all(this.readers.map((reader) => reader.stop()));
     this.lastCheckpointAt = 0;

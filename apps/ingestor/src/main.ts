@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createKafkaClient, kafkaReadinessCheck } from '@meetup/kafka';
+import { createKafkaClient, kafkaIdentity, kafkaReadinessCheck } from '@meetup/kafka';
 import { bootService, runMain } from '@meetup/service-runtime';
 import { IngestorModule } from './app.module';
 import { loadIngestorConfig } from './config/ingestor.config';
@@ -16,10 +16,11 @@ runMain('ingestor', async () => {
       const admin = kafka.admin();
       onShutdown(() => admin.disconnect());
       const metrics = createIngestorMetrics(registry);
-      const ingestor = new Ingestor({ config, kafka, admin, metrics, logger });
+      const identity = kafkaIdentity(config.kafka);
+      const ingestor = new Ingestor({ config, kafka, admin, identity, metrics, logger });
       return {
         imports: [IngestorModule.forRoot({ ingestor })],
-        readiness: [kafkaReadinessCheck(admin)],
+        readiness: [kafkaReadinessCheck(admin, identity), ...ingestor.readinessChecks()],
       };
     },
   });

@@ -51,6 +51,27 @@ describe('configuration from the environment', () => {
     ]);
   });
 
+  it('names the CA file variable when its file is not there, at start', () => {
+    expect(
+      problemsOf(() =>
+        kafkaConfigFrom({ KAFKA_BROKERS: 'a:1', KAFKA_CA_FILE: '/nowhere/ca.crt' }, 'x'),
+      ),
+    ).toEqual([{ variable: 'KAFKA_CA_FILE', message: '/nowhere/ca.crt does not exist' }]);
+    expect(
+      problemsOf(() =>
+        elasticsearchConfigFrom({ ES_URL: 'https://es:9200', ES_CA_FILE: '/nowhere/ca.crt' }),
+      ),
+    ).toEqual([{ variable: 'ES_CA_FILE', message: '/nowhere/ca.crt does not exist' }]);
+  });
+
+  it('accepts a CA file that is there, and turns TLS on for Kafka', () => {
+    const kafka = kafkaConfigFrom({ KAFKA_BROKERS: 'a:1', KAFKA_CA_FILE: __filename }, 'x');
+    expect(kafka).toMatchObject({ ssl: true, caFile: __filename });
+    expect(
+      problemsOf(() => elasticsearchConfigFrom({ ES_URL: 'https://es', ES_CA_FILE: __dirname })),
+    ).toEqual([{ variable: 'ES_CA_FILE', message: `${__dirname} is not a file` }]);
+  });
+
   it('reports the problems of every section at once', () => {
     const problems = problemsOf(() =>
       buildConfig({

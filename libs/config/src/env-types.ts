@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Building blocks for environment schemas: every value arrives as a string. */
@@ -29,6 +30,18 @@ export const env = {
       ),
   logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   nonEmpty: () => z.string().trim().min(1, 'must not be empty'),
+  /** A Kafka topic name. */
+  topicName: () => z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name'),
+  /** A path to a file the process can read (a CA certificate mounted from a secret). */
+  readableFile: () =>
+    z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .superRefine((path, ctx) => {
+        const problem = unreadableBecause(path);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   /** Prefix of index and alias names (tests own theirs); Elasticsearch names are lowercase. */
   indexPrefix: () =>
     z
@@ -36,3 +49,14 @@ export const env = {
       .regex(/^[a-z0-9_.-]*$/, 'must be lowercase letters, digits, _ . -')
       .default(''),
 };
+
+function unreadableBecause(path: string): string | undefined {
+  try {
+    if (!statSync(path).isFile()) return `${path} is not a file`;
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `${path} does not exist` : `${path} is not readable (${code})`;
+  }
+}

@@ -63,7 +63,7 @@ export function kafkaConfigFrom(source: EnvSource, defaultClientId: string): Kaf
       KAFKA_BROKERS: env.hostPorts(),
       KAFKA_CLIENT_ID: env.nonEmpty().default(defaultClientId),
       KAFKA_SSL: env.boolean().default(false),
-      KAFKA_CA_FILE: env.nonEmpty().optional(),
+      KAFKA_CA_FILE: env.readableFile().optional(),
       KAFKA_SASL_USERNAME: env.nonEmpty().optional(),
       KAFKA_SASL_PASSWORD: env.nonEmpty().optional(),
     },
@@ -96,7 +96,7 @@ export function elasticsearchConfigFrom(source: EnvSource): ElasticsearchConfig 
       ES_URL: env.url(),
       ES_USERNAME: env.nonEmpty().optional(),
       ES_PASSWORD: env.nonEmpty().optional(),
-      ES_CA_FILE: env.nonEmpty().optional(),
+      ES_CA_FILE: env.readableFile().optional(),
     },
     source,
   );

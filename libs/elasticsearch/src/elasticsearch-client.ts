@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
 import type { ElasticsearchConfig } from '@meetup/config';
+import { DependencyFailureError } from '@meetup/observability';
+import {
+  describeElasticsearchFailure,
+  type ElasticsearchFailureContext,
+} from './elasticsearch-failure';
 
 export interface ElasticsearchClientOptions {
   config: ElasticsearchConfig;
@@ -35,10 +40,29 @@ export async function checkElasticsearchHealthy(
   return { clusterStatus: health.status };
 }
 
-/** Readiness check for the service runtime. */
-export function elasticsearchReadinessCheck(client: Client): {
+/**
+ * Readiness check for the service runtime; a failure says why (credentials,
+ * role, CA, cluster away), never with a secret.
+ */
+export function elasticsearchReadinessCheck(
+  client: Client,
+  context: ElasticsearchFailureContext = {},
+): {
   name: string;
   check: () => Promise<{ clusterStatus: string }>;
 } {
-  return { name: 'elasticsearch', check: () => checkElasticsearchHealthy(client) };
+  return {
+    name: 'elasticsearch',
+    check: async () => {
+      try {
+        return await checkElasticsearchHealthy(client);
+      } catch (error) {
+        const failure = describeElasticsearchFailure(error, {
+          operation: 'cluster health',
+          ...context,
+        });
+        throw new DependencyFailureError(failure, { cause: error });
+      }
+    },
+  };
 }

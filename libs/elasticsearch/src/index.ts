@@ -1,4 +1,6 @@
 export * from './elasticsearch-client';
+export * from './elasticsearch-failure';
+export * from './index-prerequisites';
 export * from './index-bootstrap';
 export type { IndexLayoutOptions } from './index-template';
 export * from './time-partitioned-index';

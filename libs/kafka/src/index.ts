@@ -1,3 +1,5 @@
 export * from './kafka-client';
 export * from './topic-admin';
 export * from './kafka-readiness';
+export * from './kafka-failure';
+export * from './topic-prerequisites';

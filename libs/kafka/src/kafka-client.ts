@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type logCreator } from 'kafkajs';
 import type { KafkaConfig } from '@meetup/config';
-import type { Logger } from '@meetup/observability';
+import { TLS_VERIFICATION_FAILURE, type Logger } from '@meetup/observability';
 
 export interface KafkaClientOptions {
   config: KafkaConfig;
@@ -28,11 +28,27 @@ export function createKafkaClient({ config, logger, overrides }: KafkaClientOpti
   });
 }
 
+/**
+ * kafkajs logs an error at every attempt. Failures this project describes
+ * itself (describeKafkaFailure: credentials, permissions, certificates) are
+ * logged once, with what to fix, by whoever meets them, and "unknown topic" is
+ * how a topic check learns a topic is missing (a wait, logged as such): the
+ * copies from kafkajs go to debug level.
+ */
+const DESCRIBED_ELSEWHERE =
+  /SASL|[Aa]uthentication failed|Not authorized to access|[Aa]uthorization failed|This server does not host this topic-partition|Failed to find group coordinator/;
+
+function isDescribedElsewhere(message: string, fields: Record<string, unknown>): boolean {
+  const text = `${message} ${typeof fields.error === 'string' ? fields.error : ''}`;
+  return DESCRIBED_ELSEWHERE.test(text) || TLS_VERIFICATION_FAILURE.test(text);
+}
+
 function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ level, log }) => {
       const { message, ...fields } = log;
-      switch (level) {
+      const effective = isDescribedElsewhere(message, fields) ? logLevel.DEBUG : level;
+      switch (effective) {
         case logLevel.ERROR:
           logger.error(fields, message);
           break;

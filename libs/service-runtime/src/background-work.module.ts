@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import type { Logger } from '@meetup/observability';
 
 /** Work a service does besides answering HTTP: consume a topic, serve a stream, read sources. */
 export interface BackgroundWork {
@@ -37,4 +38,16 @@ export class BackgroundWorkModule {
       providers: [{ provide: BACKGROUND_WORK, useValue: work }, BackgroundWorkLifecycle],
     };
   }
+}
+
+/**
+ * Runs the part of a service's start that waits (for topics, indices) without
+ * holding up the application: health answers meanwhile. What cannot be waited
+ * out (a bug) ends the process with one fatal line instead of a silent stall.
+ */
+export function startInBackground(logger: Logger, task: () => Promise<void>): Promise<void> {
+  return task().catch((error: unknown) => {
+    logger.fatal({ err: error }, 'service failed to start its work');
+    process.exit(1);
+  });
 }

@@ -6,7 +6,7 @@ import {
   type HealthCheckResult,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import { READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
+import { notReadyDetails, READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
 
 const CHECK_TIMEOUT_MS = 3_000;
 
@@ -38,7 +38,7 @@ export class HealthController {
       const details = await withTimeout(check.check(), CHECK_TIMEOUT_MS);
       return indicator.up(details ?? {});
     } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+      return indicator.down(notReadyDetails(error));
     }
   }
 }

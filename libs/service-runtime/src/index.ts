@@ -6,3 +6,5 @@ export * from './run-http-service';
 export * from './run-main';
 export * from './boot-service';
 export * from './background-work.module';
+export * from './prerequisite-waiter';
+export * from './failure-report';

@@ -1,10 +1,13 @@
 import pino from 'pino';
 import { ConfigError } from '@meetup/config';
+import { DependencyFailureError } from '@meetup/observability';
+import { PrerequisiteTimeoutError } from './prerequisite-waiter';
 
 /**
  * Runs a service's start-up. Anything that fails before the service is up,
  * a bad configuration above all, ends the process with status 1 and one JSON
- * line on stderr that names the problem (and, for config, the variable).
+ * line on stderr that names the problem (and, for config, the variable; for
+ * a dependency, what to fix).
  */
 export function runMain(serviceName: string, start: () => Promise<unknown>): void {
   start().catch((error: unknown) => {
@@ -14,6 +17,11 @@ export function runMain(serviceName: string, start: () => Promise<unknown>): voi
     );
     if (error instanceof ConfigError) {
       logger.fatal({ problems: error.problems }, error.message);
+    } else if (error instanceof PrerequisiteTimeoutError) {
+      logger.fatal({ prerequisite: error.prerequisite, ...error.details }, error.message);
+    } else if (error instanceof DependencyFailureError) {
+      const { failure } = error;
+      logger.fatal({ reason: failure.reason, ...failure.fields }, failure.message);
     } else {
       logger.fatal({ err: error }, 'service failed to start');
     }

@@ -23,7 +23,9 @@ export class ServiceRuntimeModule {
       module: ServiceRuntimeModule,
       global: true,
       imports: [
-        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        // Not one error line per failed probe (every few seconds while a service waits):
+        // the service logs what it waits for or what fails itself, at most every 30 s.
+        TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
         LoggerModule.forRoot({
           // Request logs would drown the pipeline's own logs in probe and scrape noise.
           pinoHttp: { logger: options.logger, autoLogging: false, quietReqLogger: true },

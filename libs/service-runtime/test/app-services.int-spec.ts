@@ -1,8 +1,19 @@
-import { runToCompletion, startService, testEngines, uniqueName } from '@meetup/test-support';
+import { analyticsIndexSpecs, IndexBootstrapper } from '@meetup/elasticsearch';
+import { ensureTopics } from '@meetup/kafka';
+import {
+  runToCompletion,
+  startService,
+  testElasticsearch,
+  testEngines,
+  testKafka,
+  uniqueName,
+} from '@meetup/test-support';
 
 interface AppCase {
   app: string;
   env: () => Record<string, string>;
+  /** Creates what the bootstrap would (indices, topics) for this env, before the app starts. */
+  prepare?: (env: Record<string, string>) => Promise<void>;
   /** Readiness checks the app reports. */
   checks: string[];
   /** A variable whose bad value must stop start-up, named in the error. */
@@ -11,6 +22,20 @@ interface AppCase {
 
 const kafkaEnv = () => ({ KAFKA_BROKERS: testEngines().kafkaBrokers.join(',') });
 const esEnv = () => ({ ES_URL: testEngines().elasticsearchUrl });
+
+async function bootstrapIndices(prefix: string | undefined): Promise<void> {
+  const es = testElasticsearch();
+  await new IndexBootstrapper(es, { prefix }).apply(analyticsIndexSpecs).finally(() => es.close());
+}
+
+async function createTopics(...names: (string | undefined)[]): Promise<void> {
+  const admin = testKafka('app-services').admin();
+  await admin.connect();
+  const specs = names.flatMap((name) =>
+    name ? [{ name, partitions: 1, replicationFactor: 1 }] : [],
+  );
+  await ensureTopics(admin, specs).finally(() => admin.disconnect());
+}
 
 // Each service gets names of its own, so booting it touches nothing another test uses.
 const apps: AppCase[] = [
@@ -29,7 +54,8 @@ const apps: AppCase[] = [
       DLQ_TOPIC: uniqueName('boot-dlq'),
       CHECKPOINT_TOPIC: uniqueName('boot-checkpoints'),
     }),
-    checks: ['kafka'],
+    // Creates its checkpoint topic (KAFKA_TOPICS_CREATE defaults to true), then reads it.
+    checks: ['kafka', 'topics', 'checkpoints', 'produce'],
     badVariable: ['KAFKA_BROKERS', 'no-port'],
   },
   {
@@ -42,7 +68,11 @@ const apps: AppCase[] = [
       CONSUMER_GROUP: uniqueName('boot-group'),
       INDEX_PREFIX: `${uniqueName('boot')}-`,
     }),
-    checks: ['kafka', 'elasticsearch'],
+    prepare: async (env) => {
+      await createTopics(env.RSVP_TOPIC, env.DLQ_TOPIC);
+      await bootstrapIndices(env.INDEX_PREFIX);
+    },
+    checks: ['kafka', 'elasticsearch', 'topics', 'indices', 'consume'],
     badVariable: ['ES_URL', 'not a url'],
   },
   // batch is a one-shot CronJob without HTTP: apps/batch/test covers its exit codes and config.
@@ -53,14 +83,17 @@ const apps: AppCase[] = [
       ALERTING_API_TOKEN: 'boot-test-token-0123456789',
       ALERTING_INDEX_PREFIX: `${uniqueName('boot')}-`,
     }),
-    checks: ['elasticsearch'],
+    prepare: (env) => bootstrapIndices(env.ALERTING_INDEX_PREFIX),
+    checks: ['elasticsearch', 'indices'],
     badVariable: ['ES_URL', ''],
   },
 ];
 
-describe.each(apps)('the $app service', ({ app, env, checks, badVariable }) => {
+describe.each(apps)('the $app service', ({ app, env, prepare, checks, badVariable }) => {
   it('becomes ready with its dependencies, serves metrics and stops cleanly on SIGTERM', async () => {
-    const service = await startService(app, env());
+    const values = env();
+    await prepare?.(values);
+    const service = await startService(app, values);
     try {
       const ready = await fetch(`${service.baseUrl}/health/ready`);
       expect(ready.status).toBe(200);

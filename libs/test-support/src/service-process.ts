@@ -33,6 +33,16 @@ export async function startService(
   env: Record<string, string>,
   readyTimeoutMs = 30_000,
 ): Promise<ServiceProcess> {
+  const service = await launchService(app, env);
+  await waitUntilReady(service, readyTimeoutMs);
+  return service;
+}
+
+/** Starts a built app like `startService`, without waiting for it to be ready. */
+export async function launchService(
+  app: string,
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [resolve(REPO_ROOT, 'apps', app, 'dist', 'main.js')], {
     env: {
@@ -57,7 +67,6 @@ export async function startService(
       return code;
     },
   };
-  await waitUntilReady(service, readyTimeoutMs);
   return service;
 }
 
@@ -97,4 +106,23 @@ export async function runToCompletion(
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, output };
+}
+
+/** What `/health/ready` says (Terminus): per check, `up` or `down` with its details. */
+export interface ReadinessAnswer {
+  status: number;
+  body: {
+    status: string;
+    details: Record<string, { status: string; [detail: string]: unknown }>;
+  };
+}
+
+/** The service's readiness answer, or undefined while it does not listen yet. */
+export async function readinessOf(service: ServiceProcess): Promise<ReadinessAnswer | undefined> {
+  try {
+    const response = await fetch(`${service.baseUrl}/health/ready`);
+    return { status: response.status, body: (await response.json()) as ReadinessAnswer['body'] };
+  } catch {
+    return undefined;
+  }
 }

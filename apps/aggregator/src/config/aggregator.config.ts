@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Topics } from '@meetup/contracts';
+import { ConsumerGroups, Topics } from '@meetup/contracts';
 import {
   buildConfig,
   ConfigError,
@@ -18,7 +18,7 @@ function routingFrom(source: EnvSource) {
     {
       RSVP_TOPIC: env.nonEmpty().default(Topics.rsvps),
       DLQ_TOPIC: env.nonEmpty().default(Topics.rsvpsDlq),
-      CONSUMER_GROUP: env.nonEmpty().default('meetup-aggregator'),
+      CONSUMER_GROUP: env.nonEmpty().default(ConsumerGroups.aggregator),
       INDEX_PREFIX: env.indexPrefix(),
       AGGREGATOR_OUTPUTS: z.enum(['all', 'raw'], { error: 'must be all or raw' }).default('all'),
     },

@@ -20,6 +20,8 @@ export interface RsvpConsumerOptions {
   sessionTimeoutMs: number;
   /** Told whether this member owns partition 0 (and so runs the combine step). */
   onLeadership: (leader: boolean) => void;
+  /** kafkajs stopped consuming and will not restart by itself (e.g. the group is denied). */
+  onStopped: (error: Error) => void;
 }
 
 /**
@@ -53,6 +55,12 @@ export class RsvpConsumer {
       }
       options.onLeadership(owned.has(0));
       options.logger.info({ partitions: [...owned] }, 'partitions assigned');
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (event.payload.restart) return;
+      // Another member may own the partitions by the time this one consumes again.
+      this.states.clear();
+      options.onStopped(event.payload.error);
     });
   }
 

@@ -124,20 +124,9 @@ export class AggregationHarness {
     const ends = await admin.fetchTopicOffsets(this.topic);
     await admin.disconnect();
     const deadline = Date.now() + timeoutMs;
-    // Each combine stage (by country, trending) records the snapshot offsets it included.
-    const done = async (stage: string) => {
-      const found = await this.es.get<{ offsets: Record<string, number> }>(
-        {
-          index: this.prefix + IndexAliases.aggregatorState,
-          id: `${this.group}|${this.topic}|combine-${stage}`,
-        },
-        { ignore: [404] },
-      );
-      const offsets = found.found ? found._source?.offsets : undefined;
-      return !!offsets && ends.every((e) => (offsets[e.partition] ?? 0) >= Number(e.high));
-    };
+    const where = { prefix: this.prefix, group: this.group, topic: this.topic };
     while (Date.now() < deadline) {
-      if ((await done('country')) && (await done('trending'))) return;
+      if (await combinedThrough(this.es, where, ends)) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     throw new Error(
@@ -145,47 +134,66 @@ export class AggregationHarness {
     );
   }
 
-  async outputs(): Promise<OutputDocs> {
-    const all = async <T>(alias: string) => {
-      const index = this.prefix + alias;
-      await this.es.indices.refresh({ index });
-      const map = new Map<string, T>();
-      for await (const hit of this.scroll(index)) map.set(hit.id, hit.source as T);
-      return map;
-    };
-    const raw = await all<{
-      mtime: number;
-      response: string;
-      guests: number;
-      group: { group_country_name?: string };
-    }>(IndexAliases.rsvps);
-    return {
-      raw: new Map(
-        [...raw].map(([id, d]) => [
-          id,
-          {
-            mtime: d.mtime,
-            response: d.response,
-            guests: d.guests,
-            country_name: d.group.group_country_name,
-          },
-        ]),
-      ),
-      byCountry: await all(IndexAliases.rsvpByCountry),
-      globalTrending: await all(IndexAliases.globalTrendingTopics),
-      countryTrending: await all(IndexAliases.countryTrendingTopics),
-    };
+  outputs(): Promise<OutputDocs> {
+    return readOutputs(this.es, this.prefix);
   }
+}
 
-  private async *scroll(index: string): AsyncGenerator<{ id: string; source: unknown }> {
-    for await (const page of this.es.helpers.scrollSearch({
-      index,
-      size: 5_000,
-      sort: ['_doc'],
-    })) {
-      for (const hit of page.body.hits.hits) {
-        if (hit._source) yield { id: hit._id ?? '', source: hit._source };
-      }
-    }
+/**
+ * Whether both combine stages (by country, trending) of a consumer group have included every
+ * record up to the given end offsets: each stage records the snapshot offsets it included.
+ */
+export async function combinedThrough(
+  es: Client,
+  where: { prefix: string; group: string; topic: string },
+  ends: readonly { partition: number; high: string }[],
+): Promise<boolean> {
+  for (const stage of ['country', 'trending']) {
+    const found = await es.get<{ offsets: Record<string, number> }>(
+      {
+        index: where.prefix + IndexAliases.aggregatorState,
+        id: `${where.group}|${where.topic}|combine-${stage}`,
+      },
+      { ignore: [404] },
+    );
+    const offsets = found.found ? found._source?.offsets : undefined;
+    if (!offsets || !ends.every((e) => (offsets[e.partition] ?? 0) >= Number(e.high))) return false;
   }
+  return true;
+}
+
+/** Every document of the five outputs under an index prefix, by id. */
+export async function readOutputs(es: Client, prefix: string): Promise<OutputDocs> {
+  const all = async <T>(alias: string) => {
+    const index = prefix + alias;
+    await es.indices.refresh({ index });
+    const map = new Map<string, T>();
+    for await (const page of es.helpers.scrollSearch({ index, size: 5_000, sort: ['_doc'] })) {
+      for (const hit of page.body.hits.hits)
+        if (hit._source) map.set(hit._id ?? '', hit._source as T);
+    }
+    return map;
+  };
+  const raw = await all<{
+    mtime: number;
+    response: string;
+    guests: number;
+    group: { group_country_name?: string };
+  }>(IndexAliases.rsvps);
+  return {
+    raw: new Map(
+      [...raw].map(([id, d]) => [
+        id,
+        {
+          mtime: d.mtime,
+          response: d.response,
+          guests: d.guests,
+          country_name: d.group.group_country_name,
+        },
+      ]),
+    ),
+    byCountry: await all(IndexAliases.rsvpByCountry),
+    globalTrending: await all(IndexAliases.globalTrendingTopics),
+    countryTrending: await all(IndexAliases.countryTrendingTopics),
+  };
 }

@@ -19,6 +19,7 @@ function jobConfigFrom(source: EnvSource) {
       BATCH_EVENTS_PER_CHUNK: env.positiveInt().default(5_000),
       BATCH_RSVPS_PER_CHUNK: env.positiveInt().default(25_000),
       PUSHGATEWAY_URL: env.url().optional(),
+      BATCH_WAIT_FOR_INDICES_MS: env.nonNegativeInt().default(600_000),
     },
     source,
   );
@@ -33,6 +34,8 @@ function jobConfigFrom(source: EnvSource) {
     /** Raw documents one chunk of groups or events should read at most (a target, not a limit). */
     rsvpsPerChunk: e.BATCH_RSVPS_PER_CHUNK,
     pushgatewayUrl: e.PUSHGATEWAY_URL,
+    /** How long a run waits for its indices (the bootstrap creates them) before it fails. */
+    waitForIndicesMs: e.BATCH_WAIT_FOR_INDICES_MS,
   };
 }
 

@@ -17,8 +17,6 @@ export interface SourceSpec {
   topic: string;
 }
 
-const topicName = () => z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name');
-
 /** `name=url[>topic],…`: each source has a name (checkpoint key, metrics label) and its own topic. */
 function sourcesSchema(defaultTopic: string) {
   return z.string().transform((value, ctx): SourceSpec[] => {
@@ -52,12 +50,18 @@ const replicaIndex = () =>
     .transform((v) => Number(/(\d+)$/.exec(v)?.[1] ?? '0'));
 
 function ingestConfigFrom(source: EnvSource) {
-  const base = parseEnv({ RSVP_TOPIC: topicName().default(Topics.rsvps) }, source);
+  const base = parseEnv({ RSVP_TOPIC: env.topicName().default(Topics.rsvps) }, source);
   const e = parseEnv(
     {
       SOURCES: sourcesSchema(base.RSVP_TOPIC),
-      DLQ_TOPIC: topicName().default(Topics.rsvpsDlq),
-      CHECKPOINT_TOPIC: topicName().default(Topics.ingestorCheckpoints),
+      DLQ_TOPIC: env.topicName().default(Topics.rsvpsDlq),
+      CHECKPOINT_TOPIC: env.topicName().default(Topics.ingestorCheckpoints),
+      /**
+       * Whether the ingestor creates its checkpoint topic when missing (local runs). In a
+       * cluster (false) it may not create topics: it waits until its topics exist.
+       */
+      KAFKA_TOPICS_CREATE: env.boolean().default(true),
+      TOPIC_REPLICATION_FACTOR: env.positiveInt().default(1),
       REPLICA_INDEX: replicaIndex().default(0),
       REPLICA_COUNT: env.positiveInt().default(1),
       REPLICA_REDUNDANCY: env.positiveInt().default(1),
@@ -87,7 +91,12 @@ function ingestConfigFrom(source: EnvSource) {
   if (shardProblems.length > 0) throw new ConfigError(shardProblems);
   return {
     sources: e.SOURCES,
-    topics: { dlq: e.DLQ_TOPIC, checkpoints: e.CHECKPOINT_TOPIC },
+    topics: {
+      dlq: e.DLQ_TOPIC,
+      checkpoints: e.CHECKPOINT_TOPIC,
+      create: e.KAFKA_TOPICS_CREATE,
+      replicationFactor: e.TOPIC_REPLICATION_FACTOR,
+    },
     shard: { index: e.REPLICA_INDEX, count: e.REPLICA_COUNT, redundancy: e.REPLICA_REDUNDANCY },
     resume: { marginMs: e.RESUME_MARGIN_MS, initialSinceMtime: e.INITIAL_SINCE_MTIME },
     reconnect: { initialMs: e.RECONNECT_INITIAL_MS, maxMs: e.RECONNECT_MAX_MS, jitter: 0.5 },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, Message } from 'kafkajs';
-import { ensureTopics } from '@meetup/kafka';
+import { ConsumerGroups } from '@meetup/contracts';
 import type { Logger } from '@meetup/observability';
 
 export interface Checkpoint {
@@ -24,18 +24,11 @@ export class CheckpointStore {
     return `${source}#${replica}`;
   }
 
-  async ensureTopic(): Promise<void> {
-    await ensureTopics(this.admin, [
-      {
-        name: this.topic,
-        partitions: 1,
-        replicationFactor: 1,
-        configs: { 'cleanup.policy': 'compact', 'segment.ms': '3600000' },
-      },
-    ]);
-  }
-
-  /** Reads the topic to its end and answers the latest checkpoint of each key. */
+  /**
+   * Reads the topic to its end and answers the latest checkpoint of each key.
+   * Rejects when the reader cannot go on (e.g. its group or the topic is
+   * denied): kafkajs then stops the consumer without restarting it.
+   */
   async load(): Promise<Map<string, Checkpoint>> {
     const latest = new Map<string, Checkpoint>();
     const offsets = await this.admin.fetchTopicOffsets(this.topic);
@@ -44,12 +37,18 @@ export class CheckpointStore {
       offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => o.partition),
     );
     if (remaining.size === 0) return latest;
-    const groupId = `ingestor-checkpoint-reader-${randomUUID()}`;
+    const groupId = `${ConsumerGroups.ingestorCheckpointReaderPrefix}${randomUUID()}`;
     const consumer = this.kafka.consumer({ groupId });
+    const crashed = new Promise<never>((_, reject) => {
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) reject(payload.error);
+      });
+    });
+    crashed.catch(() => undefined); // raced below; no unhandled rejection when the read won
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: this.topic, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
+      const readToEnd = new Promise<void>((resolve, reject) => {
         consumer
           .run({
             autoCommit: false,
@@ -65,6 +64,7 @@ export class CheckpointStore {
           })
           .catch(reject);
       });
+      await Promise.race([readToEnd, crashed]);
     } finally {
       await consumer.disconnect();
       await this.admin.deleteGroups([groupId]).catch((error: unknown) => {

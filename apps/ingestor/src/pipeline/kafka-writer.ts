@@ -1,11 +1,16 @@
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { describeKafkaFailure, type KafkaIdentity } from '@meetup/kafka';
 import { Backoff } from '@meetup/meetup-stream';
-import type { Logger } from '@meetup/observability';
+import { needsOperator, type Logger } from '@meetup/observability';
+import type { FailureReport } from '@meetup/service-runtime';
 import type { IngestorMetrics } from '../ingestor-metrics';
 import type { IngestBuffer, PendingRecord } from './ingest-buffer';
 
 export interface KafkaWriterOptions {
   kafka: Kafka;
+  identity: KafkaIdentity;
+  /** Failures a person must fix (credentials, ACLs, CA): logged once, shown by readiness. */
+  failures: FailureReport;
   buffer: IngestBuffer;
   batchMaxRecords: number;
   lingerMs: number;
@@ -72,18 +77,32 @@ export class KafkaWriter {
         await this.send(topicMessages);
         timer();
         this.backoff.reset();
+        this.options.failures.clear();
         this.options.acknowledged(batch);
         return;
       } catch (error) {
         this.options.metrics.produceErrors.inc();
-        this.options.logger.warn(
-          { err: error, records: batch.length, failures },
-          'produce failed, retrying',
-        );
+        this.reportFailure(error, topicMessages, batch.length, failures);
         if (failures + 1 >= FAILURES_BEFORE_NEW_PRODUCER) await this.replaceProducer();
         await sleep(this.backoff.next());
       }
     }
+  }
+
+  private reportFailure(
+    error: unknown,
+    topicMessages: TopicMessages[],
+    records: number,
+    failures: number,
+  ): void {
+    const topics = topicMessages.map((t) => t.topic);
+    const failure = describeKafkaFailure(error, {
+      operation: 'produce',
+      ...this.options.identity,
+      topics,
+    });
+    if (needsOperator(failure)) this.options.failures.record(failure);
+    else this.options.logger.warn({ err: error, records, failures }, 'produce failed, retrying');
   }
 
   private async deliverOptional(topicMessages: TopicMessages[]): Promise<void> {

@@ -318,6 +318,8 @@ export const analyticsIndexSpecs: readonly IndexSpec[] = [
   alertOutbox,
   alertLeases,
   batchState,
+  // The activity's template before the aggregator's state alias: the aggregator waits for
+  // the alias, which so stands for the template too (it may not read templates itself).
   rsvpActivity,
   aggregatorState,
 ];
