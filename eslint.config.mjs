@@ -79,7 +79,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test/**/*.ts', 'charts/*/e2e/**/*.ts'],
     ...jest.configs['flat/recommended'],
     plugins: { ...jest.configs['flat/recommended'].plugins, '@nx': nx },
     rules: {

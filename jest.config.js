@@ -30,7 +30,9 @@ module.exports = {
       testMatch: [
         '<rootDir>/{apps,libs}/*/src/**/*.spec.ts',
         '<rootDir>/tools/test/**/*.spec.ts',
+        '<rootDir>/tools/*/src/**/*.spec.ts',
         '<rootDir>/charts/*/tests/**/*.spec.ts',
+        '<rootDir>/charts/*/e2e/**/*.spec.ts',
       ],
     },
     {
@@ -38,10 +40,24 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
-      testMatch: ['<rootDir>/{apps,libs}/*/test/**/*.int-spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs}/*/test/**/*.int-spec.ts',
+        '<rootDir>/tools/*/test/**/*.int-spec.ts',
+      ],
       globalSetup: '<rootDir>/libs/test-support/src/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/test-support/src/integration-setup.ts'],
       slowTestThreshold: 60,
+    },
+    {
+      // The chart and the code together (charts/*/e2e): same engines, run after the integration tests.
+      displayName: 'cluster',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': swc },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/charts/*/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/test-support/src/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/libs/test-support/src/integration-setup.ts'],
+      slowTestThreshold: 300,
     },
   ],
 };
