@@ -19,7 +19,6 @@ export TEST_ES_URL="http://127.0.0.1:${ES_PORT}"
 # For tests that stop and restart an engine (see libs/test-support engine-control).
 export TEST_ENGINES_NAME="${ENGINES_NAME}" TEST_KAFKA_PORT="${KAFKA_PORT}" TEST_ES_PORT="${ES_PORT}"
 export TEST_ES_TRANSPORT_PORT="${ES_TRANSPORT_PORT:-}"
-export TEST_ENGINES_SCRIPT="$engines"
 if [[ "${KAFKA_SECURE:-0}" == 1 ]]; then
   # The Strimzi-like listeners (see libs/test-support secure-kafka).
   TEST_KAFKA_SASL_BROKERS="$(up_value KAFKA_SASL_BROKERS)"

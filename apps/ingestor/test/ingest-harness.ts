@@ -5,6 +5,8 @@ import type { Admin, Consumer, IHeaders } from 'kafkajs';
 import { ensureTopics } from '@meetup/kafka';
 import {
   freePort,
+  metricSum,
+  waitFor,
   startService,
   testEngines,
   testKafka,
@@ -63,26 +65,11 @@ export function startIngestor(env: Record<string, string>): Promise<ServiceProce
 }
 
 /** A metric's value summed over its label sets, from a service's /metrics. */
-export async function metric(service: ServiceProcess, name: string): Promise<number> {
-  const text = await fetch(`${service.baseUrl}/metrics`).then((r) => r.text());
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+export function metric(service: ServiceProcess, name: string): Promise<number> {
+  return metricSum(`${service.baseUrl}/metrics`, name);
 }
 
-export async function waitFor(
-  check: () => Promise<boolean> | boolean,
-  what: string,
-  timeoutMs = 150_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { waitFor };
 
 export async function waitForSourceDone(simulator: Simulator): Promise<ManifestEntry[]> {
   await waitFor(

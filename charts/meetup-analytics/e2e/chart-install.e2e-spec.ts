@@ -14,10 +14,12 @@ import { SHARED_DATA_DIR } from '@meetup/fixtures';
 import {
   authorizerDenials,
   freePort,
+  metricSum,
   startService,
   testElasticsearch,
   testKafka,
   uniqueName,
+  waitFor,
   type ServiceProcess,
 } from '@meetup/test-support';
 import { parse, stringify } from 'yaml';
@@ -35,7 +37,7 @@ import { referenceStats } from '../../../apps/batch/test/support/reference-stats
 import { chartDir as repoChartDir } from '../tests/support/helm';
 import { LocalRelease } from './support/local-release';
 import type { LocalPod } from './support/local-pods';
-import { consumeAll, metricSum, waitFor } from './support/observe';
+import { consumeAll } from './support/observe';
 
 const RECORDING = join(SHARED_DATA_DIR, 'rsvps-2017-03.ndjson');
 // E2E_CHART_DIR runs the same test on another copy of the chart (e.g. an older commit's).
@@ -174,6 +176,8 @@ describe('the chart installed as a cluster would run it', () => {
             return true;
           },
           () => `every ingestor shard to hand on ${lines.length} records\n${denied()}`,
+          180_000,
+          500,
         );
 
         const topic =
@@ -190,6 +194,8 @@ describe('the chart installed as a cluster would run it', () => {
         await waitFor(
           () => combinedThrough(es, where, ends),
           () => `the aggregator to combine ${topic}\n${denied()}`,
+          180_000,
+          500,
         );
         expectOutputsToEqualReference(await readOutputs(es, where.prefix), reference);
 
@@ -233,23 +239,8 @@ describe('the chart installed as a cluster would run it', () => {
     // Rendering, the operators' part, ~10 processes starting and a replay through all of them.
     600_000,
   );
-});
 
-describe('the chart installed without one of its grants', () => {
-  let es: Client;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    es = testElasticsearch();
-    admin = testKafka('chart-e2e-denied').admin();
-    await admin.connect();
-  });
-  afterAll(async () => {
-    await admin.disconnect();
-    await es.close();
-  });
-
-  it('fails naming the denied operation, the principal and the resource', async () => {
+  it('fails naming the denied operation, the principal and the resource when the chart lacks a grant', async () => {
     const id = uniqueName('e2e-denied');
     let release: LocalRelease | undefined;
     try {

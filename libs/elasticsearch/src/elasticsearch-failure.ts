@@ -1,6 +1,10 @@
 import { errors } from '@elastic/elasticsearch';
 import type { ElasticsearchConfig } from '@meetup/config';
-import { TLS_VERIFICATION_FAILURE, type DependencyFailure } from '@meetup/observability';
+import {
+  dependencyFailure,
+  TLS_VERIFICATION_FAILURE,
+  type DependencyFailure,
+} from '@meetup/observability';
 
 export interface ElasticsearchFailureContext {
   /** ES_URL; credentials in it are never repeated. */
@@ -87,14 +91,11 @@ export function describeElasticsearchFailure(
   });
 }
 
-function failure(
+const failure = (
   kind: DependencyFailure['kind'],
   message: string,
   rest: { reason: string; fields: Record<string, unknown> },
-): DependencyFailure {
-  const fields = Object.fromEntries(Object.entries(rest.fields).filter(([, v]) => v !== undefined));
-  return { dependency: 'elasticsearch', kind, message, reason: rest.reason, fields };
-}
+): DependencyFailure => dependencyFailure('elasticsearch', kind, message, rest);
 
 /** `error.reason` of an Elasticsearch error body (or its first root cause). */
 function responseReason(body: unknown): string | undefined {

@@ -1,5 +1,9 @@
 import type { KafkaConfig } from '@meetup/config';
-import { TLS_VERIFICATION_FAILURE, type DependencyFailure } from '@meetup/observability';
+import {
+  dependencyFailure,
+  TLS_VERIFICATION_FAILURE,
+  type DependencyFailure,
+} from '@meetup/observability';
 
 /** Who talks to which brokers: the part of a failure's context that comes from the configuration. */
 export interface KafkaIdentity {
@@ -183,14 +187,11 @@ function groupCoordinatorMissing(
   });
 }
 
-function failure(
+const failure = (
   kind: DependencyFailure['kind'],
   message: string,
   rest: { reason: string; fields: Record<string, unknown> },
-): DependencyFailure {
-  const fields = Object.fromEntries(Object.entries(rest.fields).filter(([, v]) => v !== undefined));
-  return { dependency: 'kafka', kind, message, reason: rest.reason, fields };
-}
+): DependencyFailure => dependencyFailure('kafka', kind, message, rest);
 
 /** The error and its causes, outermost first (kafkajs wraps in `cause`, sometimes `originalError`). */
 export function causesOf(error: unknown): ErrorLike[] {

@@ -18,6 +18,17 @@ export interface DependencyFailure {
   fields: Record<string, unknown>;
 }
 
+/** A described failure; fields left undefined are dropped, so log lines and readiness stay short. */
+export function dependencyFailure(
+  dependency: DependencyFailure['dependency'],
+  kind: DependencyFailure['kind'],
+  message: string,
+  rest: { reason: string; fields: Record<string, unknown> },
+): DependencyFailure {
+  const fields = Object.fromEntries(Object.entries(rest.fields).filter(([, v]) => v !== undefined));
+  return { dependency, kind, message, reason: rest.reason, fields };
+}
+
 /** Node's messages for a server certificate that the trusted CAs do not verify. */
 export const TLS_VERIFICATION_FAILURE =
   /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate has expired|does not match certificate's altnames/i;

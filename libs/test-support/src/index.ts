@@ -4,3 +4,4 @@ export * from './service-process';
 export * from './engine-control';
 export * from './test-certificates';
 export * from './secure-kafka';
+export * from './polling';

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { Kafka, KafkaJSSASLAuthenticationError, logLevel } from 'kafkajs';
-
-const run = promisify(execFile);
+import { runOnTestEngines } from './engine-control';
 
 /**
  * The listeners a KAFKA_SECURE=1 test instance adds beside PLAINTEXT, the way Strimzi
@@ -78,30 +75,15 @@ export function secureKafkaEndpoints(): SecureKafkaEndpoints {
  */
 export async function addScramUsers(users: ScramUser[]): Promise<void> {
   if (users.length === 0) return;
-  const script = process.env.TEST_ENGINES_SCRIPT;
-  const name = process.env.TEST_ENGINES_NAME;
-  if (!script || !name) {
-    throw new Error(
-      'TEST_ENGINES_SCRIPT and TEST_ENGINES_NAME are not set: run under `make test-integration` ' +
-        '(tools/run-with-engines.sh)',
-    );
-  }
   const args = ['kafka-scram-users', ...users.map((user) => `${user.name}=${user.password}`)];
   try {
-    await run(script, args, {
-      env: {
-        ...process.env,
-        ENGINES_NAME: name,
-        KAFKA_PORT: process.env.TEST_KAFKA_PORT ?? '',
-        ES_PORT: process.env.TEST_ES_PORT ?? '',
-        ES_TRANSPORT_PORT: process.env.TEST_ES_TRANSPORT_PORT ?? '',
-      },
-    });
+    await runOnTestEngines(args);
   } catch (error) {
     // The child-process error repeats the command line, passwords included: keep only what
     // engines.sh printed (never a password) and leave that error out as the cause.
     const { code, stderr } = error as { code?: number | string; stderr?: string };
-    throw new Error(`engines.sh kafka-scram-users failed (exit ${code}):\n${stderr ?? ''}`);
+    if (stderr === undefined) throw error;
+    throw new Error(`engines.sh kafka-scram-users failed (exit ${code}):\n${stderr}`);
   }
   await Promise.all(users.map((user) => waitUntilAuthenticates(user)));
 }

@@ -1,4 +1,4 @@
-/** What the test reads back from the running release: topics, metrics, conditions. */
+/** What the test reads back from the running release's topics. */
 import type { Kafka } from 'kafkajs';
 import { uniqueName } from '@meetup/test-support';
 
@@ -42,26 +42,4 @@ export async function consumeAll(kafka: Kafka, topic: string): Promise<TopicReco
     await consumer.disconnect();
   }
   return [...byPartition.keys()].sort((a, b) => a - b).flatMap((p) => byPartition.get(p) ?? []);
-}
-
-/** A metric's value summed over its label sets, from a Prometheus text endpoint. */
-export async function metricSum(url: string, name: string): Promise<number> {
-  const text = await fetch(url).then((r) => r.text());
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
-
-export async function waitFor(
-  check: () => Promise<boolean> | boolean,
-  what: () => string,
-  timeoutMs = 180_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
 }
