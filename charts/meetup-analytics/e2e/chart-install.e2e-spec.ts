@@ -42,8 +42,10 @@ import { consumeAll } from './support/observe';
 const RECORDING = join(SHARED_DATA_DIR, 'rsvps-2017-03.ndjson');
 // E2E_CHART_DIR runs the same test on another copy of the chart (e.g. an older commit's).
 const CHART_DIR = process.env.E2E_CHART_DIR ?? repoChartDir;
+// The services' own failure lines (libs/kafka, libs/elasticsearch: `kafka authorization denied`,
+// `elasticsearch authentication failed`, `… tls verification failed`) and the engines' words.
 const AUTH_FAILURE =
-  /AUTHORIZATION_FAILED|security_exception|SASL authentication failed|unable to authenticate/i;
+  /authorization denied|authentication failed|tls verification failed|AUTHORIZATION_FAILED|security_exception|unable to authenticate/i;
 
 interface ProfileRun {
   profile: 'kind' | 'production';
