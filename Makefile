@@ -54,13 +54,18 @@ test-unit: install ## unit tests (no engines needed), the chart's tests and rule
 	npm run test:unit
 	tools/helm/check-rules.sh
 
-test-integration: build ## integration tests and the chart end-to-end tier against the real engines (started and stopped here)
+test-integration: build image ## integration tests and the chart end-to-end tier against the real engines (started and stopped here)
 	$(TEST_ENGINES) tools/run-with-engines.sh npm run test:integration -- $(JEST_ARGS)
 
 chart-e2e: build ## only the chart end-to-end tier: each profile rendered and run as a cluster would (charts/meetup-analytics/e2e)
 	$(TEST_ENGINES) tools/run-with-engines.sh npx jest --selectProjects cluster $(JEST_ARGS)
 
-test: lint typecheck test-unit test-integration ## everything CI runs: lint, types, unit and integration tests
+k8s-prebuild:
+	tools/k8s/ensure-k8s.sh --background
+
+# The control plane's cold build (~25 min of CPU) starts first at the lowest priority and uses
+# what lint and the other tests leave idle; k8s-check waits for it.
+test: k8s-prebuild lint typecheck test-unit test-integration k8s-check ## everything CI runs: lint, types, unit, integration, the chart end to end and on a real control plane
 
 bench: build ## benchmarks (speed, memory) against their own engine instance; BENCH=<name> picks some
 	ENGINES_NAME=bench KAFKA_PORT=49092 ES_PORT=49200 ES_TRANSPORT_PORT=49300 \
@@ -92,10 +97,15 @@ demo-down: ## stop the demo services and engines
 clean: ## remove build output (the download cache in .cache/ is kept)
 	rm -rf apps/*/dist libs/*/dist coverage
 
-# Kubernetes: the chart is proven offline here; the kind targets run on a machine with Docker.
-.PHONY: chart-test chart-e2e promtool images kind-up kind-load deploy kind-down
+# Kubernetes: a real control plane on this machine (tools/k8s: etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler built from the Go module proxy, kwok for the nodes);
+# the kind targets run on a machine with Docker.
+.PHONY: chart-test chart-e2e promtool image kind-up kind-load deploy kind-down \
+        k8s-build k8s-prebuild k8s-up k8s-down k8s-status k8s-check
 KIND_CLUSTER ?= meetup
 IMAGE ?= meetup-analytics:dev
+# podman or docker; empty: docker when its daemon answers, else podman (tools/image/ensure-engine.sh).
+IMAGE_ENGINE ?=
 
 chart-test: install ## Helm chart: lint, render every profile, validate against Kubernetes and operator schemas, rule checks
 	tools/helm/ensure-helm.sh >/dev/null
@@ -105,11 +115,27 @@ chart-test: install ## Helm chart: lint, render every profile, validate against 
 chart-docs: install ## regenerate charts/meetup-analytics/README.md (values table from the `# --` comments of values.yaml, helm-docs)
 	tools/helm/chart-docs.sh
 
+k8s-build: ## build the pinned control plane once (Go module proxy; ~25 min cold, cached in ~/.cache/meetup-analytics/k8s)
+	tools/k8s/ensure-k8s.sh
+
+k8s-up: ## start a real Kubernetes control plane on 127.0.0.1 (kwok nodes, the operators' CRDs); prints its KUBECONFIG
+	tools/k8s/cluster.sh up
+
+k8s-down: ## stop the control plane of k8s-up (no process or mount left behind)
+	tools/k8s/cluster.sh down
+
+k8s-status: ## show whether the control plane of k8s-up runs
+	tools/k8s/cluster.sh status
+
+k8s-check: install ## each profile on a control plane of its own: server-side dry run (strict, Pod Security restricted), install with hooks, upgrade, helm test, uninstall
+	tools/helm/ensure-helm.sh >/dev/null
+	tools/k8s/run-with-cluster.sh npx jest --selectProjects kubernetes $(JEST_ARGS)
+
 promtool: ## build promtool (Go module proxy, ~10 min once) so chart-test also runs `promtool check rules`
 	WITH_PROMTOOL=1 tools/helm/ensure-helm.sh
 
-images: ## build the one container image of every app (docker)
-	docker build -t $(IMAGE) .
+image: ## build the one image of every app (podman or docker; base images assembled here when no registry answers), SBOM in dist/image
+	IMAGE=$(IMAGE) IMAGE_ENGINE=$(IMAGE_ENGINE) tools/image/build.sh
 
 kind-up: ## kind cluster with the Strimzi and ECK operators (and, with MONITORING=1 / KEDA=1, kube-prometheus-stack / KEDA)
 	KIND_CLUSTER=$(KIND_CLUSTER) k8s/kind-up.sh

@@ -79,7 +79,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/test/**/*.ts', 'charts/*/e2e/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/test/**/*.ts',
+      'charts/*/e2e/**/*.ts',
+      'charts/*/k8s-check/**/*.ts',
+    ],
     ...jest.configs['flat/recommended'],
     plugins: { ...jest.configs['flat/recommended'].plugins, '@nx': nx },
     rules: {

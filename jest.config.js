@@ -59,5 +59,18 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/libs/test-support/src/integration-setup.ts'],
       slowTestThreshold: 300,
     },
+    {
+      // The chart on a real Kubernetes control plane (charts/*/k8s-check): `make k8s-check`
+      // starts one (tools/k8s/run-with-cluster.sh) and passes KUBECONFIG and K8S_BIN.
+      displayName: 'kubernetes',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': swc },
+      moduleNameMapper,
+      testMatch: [
+        '<rootDir>/charts/*/k8s-check/**/*.k8s-spec.ts',
+        '<rootDir>/tools/k8s/test/**/*.k8s-spec.ts',
+      ],
+      slowTestThreshold: 300,
+    },
   ],
 };
