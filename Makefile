@@ -101,7 +101,7 @@ clean: ## remove build output (the download cache in .cache/ is kept)
 # kube-controller-manager, kube-scheduler built from the Go module proxy, kwok for the nodes);
 # the kind targets run on a machine with Docker.
 .PHONY: chart-test chart-e2e promtool image kind-up kind-load deploy kind-down \
-        k8s-build k8s-prebuild k8s-up k8s-down k8s-status k8s-check
+        k8s-build k8s-prebuild k8s-up k8s-down k8s-status k8s-check k8s-real-pods
 KIND_CLUSTER ?= meetup
 IMAGE ?= meetup-analytics:dev
 # podman or docker; empty: docker when its daemon answers, else podman (tools/image/ensure-engine.sh).
@@ -130,6 +130,10 @@ k8s-status: ## show whether the control plane of k8s-up runs
 k8s-check: install ## each profile on a control plane of its own: server-side dry run (strict, Pod Security restricted), install with hooks, upgrade, helm test, uninstall
 	tools/helm/ensure-helm.sh >/dev/null
 	tools/k8s/run-with-cluster.sh npx jest --selectProjects kubernetes $(JEST_ARGS)
+
+k8s-real-pods: install image ## a chart workload as a real pod: kubelet + containerd + runc join a control plane of their own (root; not in make test — tools/k8s/kubelet)
+	tools/helm/ensure-helm.sh >/dev/null
+	K8S_NODES=0 tools/k8s/run-with-cluster.sh npx jest --selectProjects real-pods $(JEST_ARGS)
 
 promtool: ## build promtool (Go module proxy, ~10 min once) so chart-test also runs `promtool check rules`
 	WITH_PROMTOOL=1 tools/helm/ensure-helm.sh

@@ -72,5 +72,15 @@ module.exports = {
       ],
       slowTestThreshold: 300,
     },
+    {
+      // A chart workload as a real pod on a real kubelet (`make k8s-real-pods`, not in `make test`:
+      // it needs root, containerd, and changes the host's network — a bridge, nftables rules).
+      displayName: 'real-pods',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': swc },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/tools/k8s/kubelet/test/**/*.pods-spec.ts'],
+      slowTestThreshold: 300,
+    },
   ],
 };

@@ -256,7 +256,7 @@ cmd_up() {
     log "no CRDs at $CRDS_DIR (MEETUP_CRDS_DIR): operator resources will be refused"
   fi
   local i
-  for ((i = 0; i < K8S_NODES; i++)); do
+  ((K8S_NODES == 0)) || for ((i = 0; i < K8S_NODES; i++)); do
     sed -e "s/NAME/kwok-node-$i/g" -e "s/ZONE/local-$i/" "$here/fake-node.yaml"
     echo ---
   done | "${kubectl[@]}" apply -f - >/dev/null

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Prints the directory holding the project's pinned Kubernetes control plane — etcd,
-# kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and kwok — building each
-# from the Go module proxy on first use. Nothing else is downloaded.
+# Prints the directory holding the project's pinned Kubernetes binaries, building each from the
+# Go module proxy on first use (nothing else is downloaded):
+#   the control plane — etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl
+#   and kwok (fake nodes);
+#   with --node also a real node's — kubelet, kube-proxy and CoreDNS (kubelet/node.sh).
 #
 # The binaries live outside the clone (MEETUP_K8S_CACHE, default ~/.cache/meetup-analytics/k8s)
-# so a fresh clone on the same machine reuses them. A cold build takes ~20–25 min on 2 cores
-# and ~5 GB of Go build cache; a warm call returns at once.
-#   tools/k8s/ensure-k8s.sh          -> build what is missing, print the bin directory
-#   tools/k8s/ensure-k8s.sh --check  -> exit 0 when everything is built (no build), else 1
-#   tools/k8s/ensure-k8s.sh --background -> start a cold build at the lowest CPU priority and
-#       return at once (`make test` does, so the build uses what the other tests leave idle);
-#       a later plain call waits for it (one build at a time, under a lock) and prints the path.
+# so a fresh clone on the same machine reuses them. The control plane's cold build takes ~15–25
+# min on 2 cores and ~5 GB of Go build cache; the node's adds ~2 min (CoreDNS ~6 min cold); a
+# warm call returns at once.
+#   tools/k8s/ensure-k8s.sh [--node]          -> build what is missing, print the bin directory
+#   tools/k8s/ensure-k8s.sh [--node] --check  -> exit 0 when everything is built (no build), else 1
+#   tools/k8s/ensure-k8s.sh --background      -> start the control plane's cold build at the
+#       lowest CPU priority and return at once (`make test` does, so the build uses what the
+#       other tests leave idle); a later call waits for it (one build at a time, under a lock).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,13 +31,29 @@ declare -A source_of=(
   [kubectl]="k8s.io/kubernetes/cmd/kubectl@$KUBERNETES_VERSION"
   [etcd]="go.etcd.io/etcd/server/v3@$ETCD_VERSION"
   [kwok]="sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  [kubelet]="k8s.io/kubernetes/cmd/kubelet@$KUBERNETES_VERSION"
+  [kube-proxy]="k8s.io/kubernetes/cmd/kube-proxy@$KUBERNETES_VERSION"
+  [coredns]="github.com/coredns/coredns@$COREDNS_VERSION"
 )
 order=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
+mode=build
+for arg in "$@"; do
+  case "$arg" in
+    --node) order+=(kubelet kube-proxy coredns) ;;
+    --check) mode=check ;;
+    --background) mode=background ;;
+    *) echo "usage: ensure-k8s.sh [--node] [--check | --background]" >&2; exit 2 ;;
+  esac
+done
 
 built() { [[ -x "$bin/$1" && -f "$bin/.$1.source" && "$(cat "$bin/.$1.source")" == "${source_of[$1]}" ]]; }
+all_built() {
+  local name
+  for name in "${order[@]}"; do built "$name" || return 1; done
+}
 
-if [[ "${1:-}" == "--check" ]]; then
-  for name in "${order[@]}"; do built "$name" || exit 1; done
+if [[ "$mode" == check ]]; then
+  all_built || exit 1
   echo "$bin"
   exit 0
 fi
@@ -45,8 +64,8 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 mkdir -p "$bin"
-if [[ "${1:-}" == "--background" ]]; then
-  "$0" --check >/dev/null && exit 0
+if [[ "$mode" == background ]]; then
+  all_built && exit 0
   nohup nice -n 19 "$0" >"$cache/build.log" 2>&1 </dev/null &
   echo "ensure-k8s: building the control plane in the background (log: $cache/build.log)" >&2
   exit 0
@@ -56,8 +75,8 @@ exec 9>"$cache/.lock"
 flock 9
 export GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -modcacherw" CGO_ENABLED=0
 
-# Kubernetes stamps its version at link time; unstamped binaries report v0.0.0-master and
-# charts' kubeVersion checks fail.
+# Kubernetes stamps its version at link time, as its release build does; unstamped binaries
+# report v0.0.0-master and charts' kubeVersion checks fail.
 minor="${KUBERNETES_VERSION#v1.}"
 minor="${minor%%.*}"
 k8s_ldflags="-s -w"
@@ -70,12 +89,12 @@ build() { # name
   local name="$1" started=$SECONDS
   echo "ensure-k8s: building $name from ${source_of[$name]} (first use)" >&2
   case "$name" in
-    kube-* | kubectl)
+    kube-* | kubectl | kubelet)
       (cd "$here/control-plane" && go build -trimpath -ldflags "$k8s_ldflags" -o "$bin/$name" "k8s.io/kubernetes/cmd/$name") >&2 ;;
     etcd)
       (cd "$here/etcd" && go build -trimpath -ldflags "-s -w" -o "$bin/etcd" go.etcd.io/etcd/server/v3) >&2 ;;
-    kwok)
-      GOBIN="$bin" go install -trimpath -ldflags "-s -w" "${source_of[kwok]}" >&2 ;;
+    kwok | coredns)
+      GOBIN="$bin" go install -trimpath -ldflags "-s -w" "${source_of[$name]}" >&2 ;;
   esac
   echo "${source_of[$name]}" >"$bin/.$name.source"
   echo "ensure-k8s: $name built in $((SECONDS - started)) s" >&2
