@@ -29,7 +29,7 @@ TEST_ENGINES := ENGINES_NAME=$(TEST_ENGINES_NAME) KAFKA_PORT=$(TEST_KAFKA_PORT) 
         engines-up engines-down engines-status engines-fetch bootstrap demo demo-down clean
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 node_modules/.install-stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund
