@@ -42,6 +42,8 @@ components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 log() { echo "[k8s] $*"; }
 die() { echo "[k8s] ERROR: $*" >&2; exit 1; }
+# shellcheck source=common.sh
+source "$here/common.sh"
 
 validate_env() {
   [[ "$K8S_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "K8S_NAME='$K8S_NAME': use letters, digits, '.', '_' or '-'"
@@ -58,17 +60,6 @@ validate_env() {
     || die "the ports must differ: $(for v in "${names[@]}"; do printf '%s=%s ' "$v" "${!v}"; done)"
 }
 
-# "pid 123 (kube-apiserver)" for a listening port, or nothing when the port is free.
-port_owner() {
-  local line
-  line="$(ss -Hltnp "sport = :$1" 2>/dev/null | head -n1)" || true
-  [[ -n "$line" ]] || return 1
-  if [[ "$line" =~ \(\(\"([^\"]+)\",pid=([0-9]+) ]]; then
-    echo "pid ${BASH_REMATCH[2]} (${BASH_REMATCH[1]})"
-  else
-    echo "an unknown process"
-  fi
-}
 
 require_ports_free() {
   local v owner
@@ -117,24 +108,7 @@ sign() { # dir name subject extfile
 
 kubeconfig() { # name -> file
   local file="$state/$1.kubeconfig" pki="$state/pki"
-  cat >"$file" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-  - name: $K8S_NAME
-    cluster:
-      server: https://127.0.0.1:$K8S_API_PORT
-      certificate-authority: $pki/ca.crt
-users:
-  - name: $1
-    user:
-      client-certificate: $pki/$1.crt
-      client-key: $pki/$1.key
-contexts:
-  - name: $1@$K8S_NAME
-    context: { cluster: $K8S_NAME, user: $1 }
-current-context: $1@$K8S_NAME
-EOF
+  write_kubeconfig "$file" "$1" "$pki/$1.crt" "$pki/$1.key" "$pki/ca.crt"
   echo "$file"
 }
 
@@ -148,16 +122,6 @@ start() { # name binary args...
   echo $! >"$state/run/$name.pid"
 }
 
-wait_until() { # what command...
-  local what="$1" deadline=$((SECONDS + K8S_TIMEOUT))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    if ((SECONDS >= deadline)); then
-      die "$what not ready within ${K8S_TIMEOUT}s (log: $state/logs/)"
-    fi
-    sleep 0.5
-  done
-}
 
 healthy() { # port path
   curl --silent --fail --max-time 2 --cacert "$state/pki/ca.crt" \

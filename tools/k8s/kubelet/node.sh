@@ -52,23 +52,9 @@ export CONTAINERS_CONF="${CONTAINERS_CONF:-$repo/tools/image/containers.conf}"
 
 log() { echo "[node] $*"; }
 die() { echo "[node] ERROR: $*" >&2; exit 1; }
+# shellcheck source=../common.sh
+source "$here/../common.sh"
 
-client_kubeconfig() { # file user certificate-name (in $state/pki)
-  cat >"$1" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-  - name: $K8S_NAME
-    cluster: { server: "https://127.0.0.1:$K8S_API_PORT", certificate-authority: "$cluster_state/pki/ca.crt" }
-users:
-  - name: $2
-    user: { client-certificate: "$state/pki/$3.crt", client-key: "$state/pki/$3.key" }
-contexts:
-  - name: $2
-    context: { cluster: $K8S_NAME, user: $2 }
-current-context: $2
-EOF
-}
 
 ctr_() { ctr --address "$sock" --namespace k8s.io "$@"; }
 pid_of() { [[ -f "$state/run/$1.pid" ]] && cat "$state/run/$1.pid"; }
@@ -80,21 +66,7 @@ running() {
 running_tasks() { ctr_ tasks ls 2>/dev/null | awk '$3 == "RUNNING" { print $1 }'; }
 kubectl_() { "$k8s_bin/kubectl" --kubeconfig "$cluster_state/admin.kubeconfig" "$@"; }
 
-wait_until() { # what command...
-  local what="$1" deadline=$((SECONDS + K8S_TIMEOUT))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || die "$what not ready within ${K8S_TIMEOUT}s (logs: $state/logs/)"
-    sleep 0.5
-  done
-}
 
-port_owner() {
-  local line
-  line="$(ss -Hltnp "sport = :$1" 2>/dev/null | head -n1)" || true
-  [[ -n "$line" ]] || return 1
-  if [[ "$line" =~ \(\(\"([^\"]+)\",pid=([0-9]+) ]]; then echo "pid ${BASH_REMATCH[2]} (${BASH_REMATCH[1]})"; else echo "an unknown process"; fi
-}
 
 require_tools() {
   local missing=()
@@ -187,7 +159,7 @@ EOF
   ]
 }
 EOF
-  client_kubeconfig "$state/kubelet.kubeconfig" "$K8S_NODE_NAME" node
+  write_kubeconfig "$state/kubelet.kubeconfig" "$K8S_NODE_NAME" "$state/pki/node.crt" "$state/pki/node.key" "$cluster_state/pki/ca.crt"
   # The kubelet's API listens on 127.0.0.1 only; the API server (which presents no client
   # certificate to kubelets here) reaches it for logs/exec through the node's Hostname address.
   cat >"$state/kubelet.yaml" <<EOF
@@ -219,7 +191,7 @@ maxPods: 30
 clusterDomain: cluster.local
 clusterDNS: ["$gateway"]
 EOF
-  client_kubeconfig "$state/kube-proxy.kubeconfig" kube-proxy kube-proxy
+  write_kubeconfig "$state/kube-proxy.kubeconfig" kube-proxy "$state/pki/kube-proxy.crt" "$state/pki/kube-proxy.key" "$cluster_state/pki/ca.crt"
   # Bound to the gateway only; answers cluster.local from the API server, forwards the rest.
   cat >"$state/Corefile" <<EOF
 .:53 {

@@ -41,10 +41,7 @@ describe('a chart workload on a real node', () => {
   });
 
   afterAll(() => {
-    if (namespace) {
-      kubectl(['delete', 'namespace', namespace, '--wait=true', '--timeout=120s']);
-      deleteNamespace(namespace);
-    }
+    if (namespace) deleteNamespace(namespace);
   });
 
   it('runs the simulator from the image: the kubelet’s probes pass, it serves health and metrics, as uid 10001 with no capability and no new privileges', async () => {
