@@ -3,8 +3,10 @@
 # (tools/image/build.sh: labels, SBOM, the base images where no registry answers); a plain
 # `docker build -t meetup-analytics:dev .` works too.
 #
-# build:   Node on Debian slim — npm ci, SWC build, production dependencies only, trimmed of
-#          what does not run (type declarations, source maps, docs, tests), the SBOM of that.
+# build:   Node on Debian slim — npm ci, SWC build and the console's page bundle (esbuild, with
+#          echarts and the world map: devDependencies, so none of them reaches the runtime),
+#          production dependencies only, trimmed of what does not run (type declarations, source
+#          maps, docs, tests, the page's sources), the SBOM of that.
 # runtime: distroless cc (glibc, libstdc++, CA certificates; no shell, no package manager, no
 #          compiler) + the node binary of the build stage + the apps. Non-root, nothing written
 #          outside /tmp, so it runs with a read-only root filesystem.
@@ -31,20 +33,23 @@ COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=npm_cafile \
     if [ -s /run/secrets/npm_cafile ]; then export NPM_CONFIG_CAFILE=/run/secrets/npm_cafile; fi \
  && npm ci --no-audit --no-fund --loglevel=warn
-COPY .swcrc ./
+COPY .swcrc tsconfig.base.json ./
 COPY tools/build.sh tools/build.sh
 COPY tools/image/clean-modules.globs tools/image/sbom.mjs tools/image/
 COPY libs libs
 COPY apps apps
-# Build, keep production dependencies only (trimmed), then the SBOM of exactly that tree.
+# Build, keep production dependencies only (trimmed), then the SBOM of exactly that tree. The
+# console serves its page from apps/console/dist/public (bundled by tools/build.sh): an image
+# without it would start and serve nothing, so its absence fails the build here.
 RUN tools/build.sh \
+ && test -s apps/console/dist/public/index.html \
  && node_modules/.bin/clean-modules --yes --silent --fail-on-error --glob-file tools/image/clean-modules.globs \
  && npm prune --omit=dev --no-audit --no-fund --loglevel=warn \
  && npm pkg delete devDependencies \
  && rm -rf libs/test-support libs/fixtures node_modules/@meetup/test-support node_modules/@meetup/fixtures \
  && node tools/image/sbom.mjs >sbom.cdx.json \
  && rm -rf node_modules/world-countries/data node_modules/world-countries/dist \
- && rm -rf apps/*/src libs/*/src \
+ && rm -rf apps/*/src libs/*/src apps/console/web apps/console/build-web.mjs \
  && find apps libs -name '*.map' -delete
 
 FROM gcr.io/distroless/cc-debian12:nonroot

@@ -55,6 +55,7 @@ test-unit: install ## unit tests (no engines needed), the chart's tests and rule
 	tools/helm/check-rules.sh
 
 test-integration: build image ## integration tests and the chart end-to-end tier against the real engines (started and stopped here)
+	tools/browser/ensure-chromium.sh >/dev/null
 	$(TEST_ENGINES) tools/run-with-engines.sh npm run test:integration -- $(JEST_ARGS)
 
 chart-e2e: build ## only the chart end-to-end tier: each profile rendered and run as a cluster would (charts/meetup-analytics/e2e)

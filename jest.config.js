@@ -18,6 +18,9 @@ const swc = [
 
 // Tests import the libraries' sources, so unit tests need no build.
 const moduleNameMapper = { '^@meetup/(.*)$': '<rootDir>/libs/$1/src/index.ts' };
+// Downloads, engine state and the local node's image snapshots (copies of the workspace's
+// package.json files) live under .cache: never modules or tests.
+const modulePathIgnorePatterns = ['<rootDir>/.cache/'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -27,6 +30,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
+      modulePathIgnorePatterns,
       testMatch: [
         '<rootDir>/{apps,libs}/*/src/**/*.spec.ts',
         '<rootDir>/tools/test/**/*.spec.ts',
@@ -40,6 +44,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
+      modulePathIgnorePatterns,
       testMatch: [
         '<rootDir>/{apps,libs}/*/test/**/*.int-spec.ts',
         '<rootDir>/tools/*/test/**/*.int-spec.ts',
@@ -54,6 +59,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/charts/*/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/test-support/src/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/test-support/src/integration-setup.ts'],
@@ -66,6 +72,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
+      modulePathIgnorePatterns,
       testMatch: [
         '<rootDir>/charts/*/k8s-check/**/*.k8s-spec.ts',
         '<rootDir>/tools/k8s/test/**/*.k8s-spec.ts',
@@ -79,6 +86,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/tools/k8s/kubelet/test/**/*.pods-spec.ts'],
       slowTestThreshold: 300,
     },

@@ -21,6 +21,8 @@ for project in "${projects[@]}"; do
     rm -rf dist
     "$swc" src -d dist --strip-leading-paths --quiet --ignore '**/*.spec.ts' \
       --config-file "$root/.swcrc"
+    # A project with a browser page bundles it into dist/ too, after swc (dist was just emptied).
+    if [ -f build-web.mjs ]; then node build-web.mjs; fi
   ) &
   pids+=($!)
 done

@@ -17,6 +17,7 @@ services=(
   "ingestor|8081|HTTP_PORT=8081 SOURCES=sim=ws://127.0.0.1:8090/2/rsvps INITIAL_SINCE_MTIME=0 node apps/ingestor/dist/main.js"
   "aggregator|8082|HTTP_PORT=8082 node apps/aggregator/dist/main.js"
   "alerting|8084|HTTP_PORT=8084 ALERTING_RULES_DIR=tools/demo/alert-rules WEBHOOK_ALLOWLIST=http://127.0.0.1:8095/ WEBHOOK_ALLOW_LOOPBACK=true node apps/alerting/dist/main.js"
+  "console|8086|HTTP_PORT=8086 node apps/console/dist/main.js"
 )
 
 field() { cut -d'|' -f"$2" <<<"$1"; }
@@ -50,6 +51,7 @@ up() {
   (sleep 90 && node apps/batch/dist/main.js --mode full >"$state/batch.log" 2>&1) &
   echo $! >"$state/batch.pid"
   cat <<MSG
+[demo] open the live console: http://127.0.0.1:8086/
 [demo] running: simulator → ingestor → Kafka → aggregator → Elasticsearch; alerting → receiver.
   Kafka            ${KAFKA_BROKERS}
   Elasticsearch    ${ES_URL}
@@ -70,7 +72,7 @@ MSG
 }
 
 down() {
-  for name in batch alerting aggregator ingestor simulator receiver; do
+  for name in batch console alerting aggregator ingestor simulator receiver; do
     local pidfile=$state/$name.pid
     [ -f "$pidfile" ] || continue
     local pid

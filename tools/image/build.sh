@@ -30,7 +30,7 @@ froms="$(dockerfile_bases | tr '\n' ' ')"
 }
 
 # What the build context gives the Dockerfile (kept in step with .dockerignore by hand).
-input_paths=(Dockerfile .dockerignore package.json package-lock.json .swcrc tools/build.sh
+input_paths=(Dockerfile .dockerignore package.json package-lock.json .swcrc tsconfig.base.json tools/build.sh
   tools/image/clean-modules.globs tools/image/sbom.mjs apps libs)
 inputs_hash() {
   {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
+import type { LiveSnapshot } from '@meetup/console-views';
 import { RsvpValidator, type Rsvp } from '@meetup/contracts';
 import { SHARED_DATA_DIR } from '@meetup/fixtures';
 import {
@@ -201,6 +202,11 @@ describe('the chart installed as a cluster would run it', () => {
         );
         expectOutputsToEqualReference(await readOutputs(es, where.prefix), reference);
 
+        // The console shows what the aggregator wrote, read with its own users and grants.
+        const seen = await consoleSnapshot(release, denied);
+        expect(seen.status).toBe(200);
+        expect(seen.countries).toBeGreaterThan(0);
+
         const batch = await release.runCronJob('batch');
         expect(batch.exits.at(-1)).toBe(0);
         const batchReference = referenceStats(valid);
@@ -290,6 +296,43 @@ describe('the chart installed as a cluster would run it', () => {
 });
 
 const rsvpKey = (r: Rsvp) => `${r.rsvp_id}@${r.mtime}`;
+
+/**
+ * The console's `/api/snapshot` (the widest range: the recording is old, ranges count back from
+ * its newest bucket) once its responses view lists countries; what it answered last otherwise.
+ */
+async function consoleSnapshot(
+  release: LocalRelease,
+  denied: () => string,
+): Promise<{ status: number; countries: number }> {
+  const [pod] = release.podsOf('console');
+  if (!pod) throw new Error(`the release runs no console pod (${release.notRun.join(', ')})`);
+  const url = `http://127.0.0.1:${pod.port('http')}/api/snapshot?range=24h`;
+  let last = { status: 0, countries: 0, error: '' };
+  await waitFor(
+    async () => {
+      last = await fetch(url).then(
+        async (response) => {
+          const text = await response.text();
+          if (!response.ok) return { status: response.status, countries: 0, error: text };
+          const snapshot = JSON.parse(text) as LiveSnapshot;
+          return {
+            status: response.status,
+            countries: snapshot.responses.countries.length,
+            error: '',
+          };
+        },
+        (error: unknown) => ({ status: 0, countries: 0, error: String(error) }),
+      );
+      return last.status === 200 && last.countries > 0;
+    },
+    () =>
+      `the console's snapshot to list countries (last: ${JSON.stringify(last)})\n${denied()}\n${pod.output().slice(-2500)}`,
+    30_000,
+    500,
+  );
+  return { status: last.status, countries: last.countries };
+}
 
 const restarts = (pods: LocalPod[]) => pods.map((pod) => [pod.name, pod.restarts]);
 

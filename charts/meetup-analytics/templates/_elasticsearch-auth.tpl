@@ -44,6 +44,12 @@ alerting:
   indices:
     - { names: [meetup_alert_rules, meetup_alert_history, meetup_alert_state, meetup_alert_outbox, meetup_alert_leases], privileges: [read, write, view_index_metadata] }
     - { names: [meetup_rsvps, meetup_rsvp_by_country, meetup_global_trending_topics, meetup_country_trending_topics, meetup_groups, meetup_events], privileges: [read, view_index_metadata] }
+# The console: searches the live aggregates and the batch indices, the alert rules and states
+# and the batch's checkpoint (search, get, count; resolve at start). It writes nothing.
+console:
+  cluster: [monitor]
+  indices:
+    - { names: [meetup_rsvp_by_country, meetup_global_trending_topics, meetup_country_trending_topics, meetup_groups, meetup_events, meetup_alert_rules, meetup_alert_state, meetup_batch_state], privileges: [read, view_index_metadata] }
 # `helm test`: counts the documents of the live indices.
 tests:
   cluster: [monitor]
@@ -54,7 +60,7 @@ tests:
 {{/* The apps that get an Elasticsearch user in this release (the enabled ones), as a JSON list. */}}
 {{- define "meetup.esUserApps" -}}
 {{- $apps := list -}}
-{{- range $app := list "bootstrap" "aggregator" "batch" "alerting" "tests" -}}
+{{- range $app := list "bootstrap" "aggregator" "batch" "alerting" "console" "tests" -}}
 {{- if (index $.Values $app).enabled }}{{ $apps = append $apps $app }}{{ end -}}
 {{- end -}}
 {{- toJson $apps -}}

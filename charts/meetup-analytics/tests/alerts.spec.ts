@@ -107,6 +107,7 @@ describe('the absent-metrics alerts', () => {
         ['ingestor', `${fullname}-ingestor`, 'critical'],
         ['aggregator', `${fullname}-aggregator`, 'critical'],
         ['alerting', `${fullname}-alerting`, 'warning'],
+        ['console', `${fullname}-console`, 'warning'],
         ['kafka-exporter', `meetup/${fullname}-kafka-exporter`, 'warning'],
       ].map(([service, job, severity]) => ({
         service,
@@ -138,6 +139,7 @@ describe('the absent-metrics alerts', () => {
       'ingestor',
       'aggregator',
       'alerting',
+      'console',
       'simulator',
     ]);
   });

@@ -274,7 +274,185 @@ describe('PodDisruptionBudgets', () => {
   it('exist only for workloads with more than one replica', () => {
     expect(pdbTargets(objectsOf('kind'))).toEqual([]);
     expect(pdbTargets(render())).toEqual(['alerting']);
-    expect(pdbTargets(objectsOf('production'))).toEqual(['aggregator', 'alerting', 'ingestor']);
+    expect(pdbTargets(objectsOf('production'))).toEqual([
+      'aggregator',
+      'alerting',
+      'console',
+      'ingestor',
+    ]);
+    expect(pdbTargets(objectsOf('external'))).toEqual([
+      'aggregator',
+      'alerting',
+      'console',
+      'ingestor',
+    ]);
+  });
+});
+
+describe('the console', () => {
+  const container = (objects: K8sObject[]) =>
+    podTemplateOf(named(objects, 'Deployment', name('console')))!.spec.containers[0]!;
+  const ingresses = (objects: K8sObject[]) => ofKind(objects, 'Ingress');
+
+  it('runs the console from the image on its http port, probed like every service', () => {
+    const console = container(objectsOf('kind')) as unknown as Record<string, unknown>;
+    expect(console.args).toEqual(['apps/console/dist/main.js']);
+    expect(console.ports).toEqual([{ name: 'http', containerPort: 8086, protocol: 'TCP' }]);
+    expect(console.readinessProbe).toMatchObject({
+      httpGet: { path: '/health/ready', port: 'http' },
+    });
+    expect(console.livenessProbe).toMatchObject({
+      httpGet: { path: '/health/live', port: 'http' },
+    });
+    const service = named(objectsOf('kind'), 'Service', name('console'));
+    expect(service.spec).toMatchObject({
+      ports: [{ name: 'http', port: 8086, targetPort: 'http', protocol: 'TCP' }],
+    });
+  });
+
+  it("reads the aggregator's topics, group and index prefix, and polls as the values say", () => {
+    const objects = render({
+      values: {
+        index: { prefix: 'acme-' },
+        topics: { rsvps: { name: 'acme.rsvps' }, dlq: { name: 'acme.dead' } },
+        aggregator: { consumerGroup: 'acme-aggregator' },
+        console: { pollIntervalMs: 500, slowPollIntervalMs: 10000 },
+      },
+    });
+    const env = envOf(container(objects));
+    const aggregator = envOf(
+      podTemplateOf(named(objects, 'Deployment', name('aggregator')))!.spec.containers[0]!,
+    );
+    expect(
+      Object.fromEntries(
+        [
+          'INDEX_PREFIX',
+          'RSVP_TOPIC',
+          'DLQ_TOPIC',
+          'AGGREGATOR_CONSUMER_GROUP',
+          'CONSOLE_POLL_INTERVAL_MS',
+          'CONSOLE_SLOW_POLL_INTERVAL_MS',
+        ].map((k) => [k, env.get(k)?.value]),
+      ),
+    ).toEqual({
+      INDEX_PREFIX: 'acme-',
+      RSVP_TOPIC: 'acme.rsvps',
+      DLQ_TOPIC: 'acme.dead',
+      AGGREGATOR_CONSUMER_GROUP: aggregator.get('CONSUMER_GROUP')?.value,
+      CONSOLE_POLL_INTERVAL_MS: '500',
+      CONSOLE_SLOW_POLL_INTERVAL_MS: '10000',
+    });
+    expect(env.get('AGGREGATOR_CONSUMER_GROUP')?.value).toBe('acme-aggregator');
+  });
+
+  it("steps its sparklines by the aggregator's trending slide when the values change it", () => {
+    const slide = { name: 'TRENDING_SLIDE_MS', value: '5000' };
+    const slideOf = (values: Record<string, unknown>) =>
+      (container(render({ values })).env ?? []).filter((e) => e.name === 'TRENDING_SLIDE_MS');
+    expect(slideOf({})).toEqual([]);
+    expect(slideOf({ aggregator: { env: [slide] } })).toEqual([slide]);
+    const own = { name: 'TRENDING_SLIDE_MS', value: '20000' };
+    expect(slideOf({ aggregator: { env: [slide] }, console: { env: [own] } })).toEqual([own]);
+  });
+
+  it('logs in to Kafka and Elasticsearch as its own users, over TLS in production', () => {
+    const env = envOf(container(objectsOf('production')));
+    expect(env.get('KAFKA_BROKERS')?.value).toBe('meetup-meetup-analytics-kafka-bootstrap:9093');
+    expect(env.get('KAFKA_SSL')?.value).toBe('true');
+    expect(env.get('KAFKA_SASL_USERNAME')?.value).toBe(name('console'));
+    expect(env.get('ES_USERNAME')?.valueFrom?.secretKeyRef).toEqual({
+      name: name('es-console-user'),
+      key: 'username',
+    });
+    expect(env.get('ES_CA_FILE')?.value).toBe('/etc/meetup/es-ca/ca.crt');
+  });
+
+  it('runs one replica by default and in kind, two in production', () => {
+    const replicas = (objects: K8sObject[]) =>
+      (named(objects, 'Deployment', name('console')).spec as { replicas: number }).replicas;
+    expect([render(), objectsOf('kind'), objectsOf('production')].map(replicas)).toEqual([1, 1, 2]);
+  });
+
+  it('has no Ingress unless asked; production serves its host over TLS', () => {
+    expect(ingresses(objectsOf('kind'))).toEqual([]);
+    expect(ingresses(render())).toEqual([]);
+    const [ingress] = ingresses(objectsOf('production'));
+    expect(ingress?.metadata.name).toBe(name('console'));
+    expect(ingress?.spec).toEqual({
+      tls: [{ hosts: ['console.meetup.example'], secretName: name('console-tls') }],
+      rules: [
+        {
+          host: 'console.meetup.example',
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: name('console'), port: { name: 'http' } } },
+              },
+            ],
+          },
+        },
+      ],
+    });
+  });
+
+  it('takes the class, the TLS Secret and the annotations of the values', () => {
+    const objects = render({
+      values: {
+        console: {
+          clientsFrom: [{ podSelector: { matchLabels: { app: 'controller' } } }],
+          ingress: {
+            enabled: true,
+            className: 'internal',
+            host: 'live.example.org',
+            tls: { enabled: true, secretName: 'live-cert' },
+            annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
+          },
+        },
+      },
+    });
+    const ingress = named(objects, 'Ingress', name('console'));
+    expect(ingress.metadata.annotations).toEqual({
+      'cert-manager.io/cluster-issuer': 'letsencrypt',
+    });
+    expect(ingress.spec).toMatchObject({
+      ingressClassName: 'internal',
+      tls: [{ hosts: ['live.example.org'], secretName: 'live-cert' }],
+    });
+  });
+
+  it('refuses an Ingress without a host, or one its NetworkPolicy would cut off', () => {
+    expect(renderError({ values: { console: { ingress: { enabled: true } } } })).toContain(
+      'console.ingress.host is required when console.ingress.enabled=true',
+    );
+    expect(
+      renderError({ values: { console: { ingress: { enabled: true, host: 'live.example' } } } }),
+    ).toContain('set console.clientsFrom to the peers of your Ingress controller');
+    expect(
+      ingresses(
+        render({
+          values: {
+            networkPolicy: { enabled: false },
+            console: { ingress: { enabled: true, host: 'live.example' } },
+          },
+        }),
+      ),
+    ).toHaveLength(1);
+    const schema = renderError({
+      values: { console: { ingress: { host: 'https://live.example' }, pollIntervalMs: 0 } },
+    });
+    expect(schema).toContain("at '/console/ingress/host'");
+    expect(schema).toContain("at '/console/pollIntervalMs': minimum: got 0, want 50");
+  });
+
+  it('renders nothing of the console when disabled', () => {
+    const objects = render({ values: { console: { enabled: false } } });
+    expect(
+      objects
+        .filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'console')
+        .map((o) => `${o.kind}/${o.metadata.name}`),
+    ).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { named, ofKind, render, type K8sObject } from './support/helm';
 import { envOf, podTemplateOf } from './support/pods';
 
 const fullname = 'meetup-meetup-analytics';
-const apps = ['bootstrap', 'aggregator', 'batch', 'alerting', 'tests'];
+const apps = ['bootstrap', 'aggregator', 'batch', 'alerting', 'console', 'tests'];
 const userSecret = (app: string) => `${fullname}-es-${app}-user`;
 
 interface Role {
@@ -53,6 +53,7 @@ describe('Elasticsearch users of the apps (ECK)', () => {
       'alerting',
       'batch',
       'bootstrap',
+      'console',
       'test',
     ]);
     for (const { component, env } of clients) {
@@ -101,13 +102,19 @@ describe('Elasticsearch users of the apps (ECK)', () => {
   it('exist only for the apps the release runs', () => {
     const objects = render({ values: { batch: { enabled: false }, tests: { enabled: false } } });
     expect(authOf(objects).fileRealm.map((f) => f.secretName)).toEqual(
-      ['bootstrap', 'aggregator', 'alerting'].map(userSecret),
+      ['bootstrap', 'aggregator', 'alerting', 'console'].map(userSecret),
     );
     expect(Object.keys(rolesOf(objects)).sort()).toEqual([
       'meetup_aggregator',
       'meetup_alerting',
       'meetup_bootstrap',
+      'meetup_console',
     ]);
+    const withoutConsole = render({ values: { console: { enabled: false } } });
+    expect(Object.keys(rolesOf(withoutConsole))).not.toContain('meetup_console');
+    expect(ofKind(withoutConsole, 'Secret').map((s) => s.metadata.name)).not.toContain(
+      userSecret('console'),
+    );
   });
 
   it('are replaced by the one configured user with an external Elasticsearch', () => {
@@ -116,7 +123,7 @@ describe('Elasticsearch users of the apps (ECK)', () => {
       expect.stringContaining('-es-'),
     );
     const clients = elasticsearchClients(external);
-    expect(clients.length).toBeGreaterThanOrEqual(5);
+    expect(clients.length).toBeGreaterThanOrEqual(6);
     for (const { env } of clients) {
       expect(env.get('ES_USERNAME')?.value).toBe('meetup');
       expect(env.get('ES_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({
@@ -194,6 +201,26 @@ describe('Elasticsearch roles of the apps', () => {
           },
           {
             names: aliases(...aggregates, 'meetup_groups', 'meetup_events'),
+            privileges: ['read', 'view_index_metadata'],
+          },
+        ],
+      },
+      // The console only reads: what its pages show (live aggregates, batch statistics, alerts,
+      // the batch's last run), never the raw index, the outbox or another app's internals.
+      meetup_console: {
+        cluster: ['monitor'],
+        indices: [
+          {
+            names: aliases(
+              'meetup_rsvp_by_country',
+              'meetup_global_trending_topics',
+              'meetup_country_trending_topics',
+              'meetup_groups',
+              'meetup_events',
+              'meetup_alert_rules',
+              'meetup_alert_state',
+              'meetup_batch_state',
+            ),
             privileges: ['read', 'view_index_metadata'],
           },
         ],

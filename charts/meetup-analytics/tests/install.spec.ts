@@ -274,6 +274,26 @@ describe('NOTES.txt after install', () => {
     notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
   }, 60_000);
 
+  it('says first how to open the console', () => {
+    const steps = notes.split('\n').filter((line) => line.trim() !== '');
+    // NOTES:, the release line, then the console's heading and its port-forward command.
+    expect(steps.slice(2, 4)).toEqual([
+      'The live console (responses, trending topics, groups, events, alerts, pipeline health):',
+      `     kubectl -n meetup port-forward svc/${fullname}-console 8086     (http://localhost:8086)`,
+    ]);
+  });
+
+  it("gives the console's Ingress URL first when it has one", async () => {
+    const result = await withCluster(everyOperator, [], (cluster) =>
+      liveRender(cluster, { profile: 'production', install: true }),
+    );
+    expect(result.stderr).toBe('');
+    const text = result.stdout.slice(result.stdout.indexOf('NOTES:'));
+    const steps = text.split('\n').filter((line) => line.trim() !== '');
+    expect(steps[3]).toBe('     https://console.meetup.example/');
+    expect(steps[4]).toContain(`port-forward svc/${fullname}-console 8086`);
+  }, 60_000);
+
   it('tells how to follow the first install: pods, Kafka, Elasticsearch, the bootstrap Job', () => {
     expect(notes).toContain('kubectl -n meetup get pods -w');
     expect(notes).toContain(

@@ -256,6 +256,7 @@ describe('helm test', () => {
           ingestor: { enabled: false },
           aggregator: { enabled: false },
           alerting: { enabled: false },
+          console: { enabled: false },
         },
       });
       const container = podTemplateOf(pod!)!.spec.containers[0]! as unknown as {

@@ -2,7 +2,15 @@ import { profiles, render, renderError, type K8sObject } from './support/helm';
 import { envOf, podTemplateOf, type Container } from './support/pods';
 
 const MiB = 1024 * 1024;
-const nodeApps = ['aggregator', 'alerting', 'batch', 'bootstrap', 'ingestor', 'simulator'];
+const nodeApps = [
+  'aggregator',
+  'alerting',
+  'batch',
+  'bootstrap',
+  'console',
+  'ingestor',
+  'simulator',
+];
 
 /** The containers that run an app of the image under node (args `apps/<app>/dist/main.js`). */
 function nodeContainers(objects: K8sObject[]): Map<string, Container> {
@@ -64,6 +72,7 @@ describe('the V8 heap cap of Node containers', () => {
       alerting: ['--max-old-space-size=192'],
       batch: ['--max-old-space-size=576'],
       bootstrap: ['--max-old-space-size=192'],
+      console: ['--max-old-space-size=192'],
       ingestor: ['--max-old-space-size=288'],
       simulator: ['--max-old-space-size=192'],
     });

@@ -36,6 +36,7 @@ describe('KafkaUsers', () => {
     const users = ofKind(production, 'KafkaUser');
     expect(users.map((u) => u.metadata.name).sort()).toEqual([
       'meetup-meetup-analytics-aggregator',
+      'meetup-meetup-analytics-console',
       'meetup-meetup-analytics-ingestor',
     ]);
     for (const user of users)
@@ -58,6 +59,35 @@ describe('KafkaUsers', () => {
       'topic:meetup.rsvps.dlq:literal Write,Describe',
       'group:meetup-aggregator:literal Read,Describe',
     ]);
+  });
+
+  it("let the console only describe the two topics and the aggregator's group: offsets, never records", () => {
+    expect(aclsOf('meetup-meetup-analytics-console')).toEqual([
+      'topic:meetup.rsvps:literal Describe',
+      'topic:meetup.rsvps.dlq:literal Describe',
+      'group:meetup-aggregator:literal Describe',
+    ]);
+  });
+
+  it("follow the topic names and the aggregator's group of the values for the console", () => {
+    const objects = render({
+      profile: 'production',
+      values: {
+        topics: { rsvps: { name: 'acme.rsvps' }, dlq: { name: 'acme.dead' } },
+        aggregator: { consumerGroup: 'acme-aggregator' },
+      },
+    });
+    const acls = (
+      named(objects, 'KafkaUser', 'meetup-meetup-analytics-console').spec as {
+        authorization: { acls: Acl[] };
+      }
+    ).authorization.acls.map((a) => `${a.resource.type}:${a.resource.name}`);
+    expect(acls).toEqual(['topic:acme.rsvps', 'topic:acme.dead', 'group:acme-aggregator']);
+    expect(
+      ofKind(render({ values: { console: { enabled: false } } }), 'KafkaUser').map(
+        (u) => u.metadata.name,
+      ),
+    ).not.toContain('meetup-meetup-analytics-console');
   });
 
   it('are the identities the apps log in with, over TLS in production', () => {
@@ -91,6 +121,8 @@ describe('NetworkPolicies', () => {
     expect(reach(pod('aggregator'), elasticsearch, 9200)).toBe(true);
     expect(reach(pod('batch'), elasticsearch, 9200)).toBe(true);
     expect(reach(pod('alerting'), elasticsearch, 9200)).toBe(true);
+    expect(reach(pod('console'), kafkaBroker, 9092)).toBe(true);
+    expect(reach(pod('console'), elasticsearch, 9200)).toBe(true);
     expect(reach(pod('bootstrap'), elasticsearch, 9200)).toBe(true);
     expect(reach(pod('kibana-import'), kibana, 5601)).toBe(true);
   });
@@ -108,6 +140,28 @@ describe('NetworkPolicies', () => {
     expect(reach(pod('bootstrap'), kafkaBroker, 9092)).toBe(false);
     expect(reach(pod('aggregator'), pod('simulator'), 8090)).toBe(false);
     expect(reach(pod('batch'), pod('aggregator'), 8082)).toBe(false);
+    expect(reach(pod('console'), pod('aggregator'), 8082)).toBe(false);
+    expect(reach(pod('console'), pod('alerting'), 8084)).toBe(false);
+    expect(reach(pod('console'), kibana, 5601)).toBe(false);
+    expect(reach(pod('aggregator'), pod('console'), 8086)).toBe(false);
+  });
+
+  it("admit the console's Ingress controller (console.clientsFrom) to its port, nothing else of it", () => {
+    const productionPolicies = ofKind(production, 'NetworkPolicy');
+    const controller: Endpoint = { labels: { 'app.kubernetes.io/name': 'any' }, external: true };
+    expect(
+      (
+        named(production, 'NetworkPolicy', 'meetup-meetup-analytics-console').spec as {
+          ingress: { from: unknown[] }[];
+        }
+      ).ingress[0]!.from,
+    ).toContainEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } },
+    });
+    expect(canConnect(productionPolicies, controller, pod('console'), 8086)).toBe(true);
+    expect(canConnect(productionPolicies, controller, pod('aggregator'), 8082)).toBe(false);
+    // Without clientsFrom (kind) an outside pod does not get in; kubectl port-forward needs no rule.
+    expect(reach(controller, pod('console'), 8086)).toBe(false);
   });
 
   it('admit Prometheus to every metrics port and the helm test pod to the services', () => {
@@ -116,6 +170,7 @@ describe('NetworkPolicies', () => {
       ['ingestor', 8081],
       ['aggregator', 8082],
       ['alerting', 8084],
+      ['console', 8086],
     ] as const) {
       expect(reach(prometheus, pod(app), port)).toBe(true);
       expect(reach(pod('test'), pod(app), port)).toBe(true);
@@ -126,7 +181,7 @@ describe('NetworkPolicies', () => {
 describe('monitoring objects', () => {
   it('carry the configured labels on ServiceMonitors and PrometheusRules', () => {
     const monitors = [...ofKind(kind, 'ServiceMonitor'), ...ofKind(kind, 'PrometheusRule')];
-    expect(monitors.length).toBe(5);
+    expect(monitors.length).toBe(6);
     for (const m of monitors)
       expect(m.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
   });

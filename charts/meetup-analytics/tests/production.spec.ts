@@ -199,7 +199,7 @@ type Spread = SpreadConstraint[] | undefined;
 function spreadPods(
   objects: K8sObject[],
 ): { what: string; podLabels: Record<string, string>; spread: Spread }[] {
-  const services = ['ingestor', 'aggregator', 'alerting'].map((component) => {
+  const services = ['ingestor', 'aggregator', 'alerting', 'console'].map((component) => {
     const workload = objects.find(
       (o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.name === name(component),
     )!;
@@ -260,6 +260,7 @@ describe('topology spread', () => {
       'StatefulSet/ingestor',
       'Deployment/aggregator',
       'Deployment/alerting',
+      'Deployment/console',
       'KafkaNodePool/controllers',
       'KafkaNodePool/brokers',
       'Elasticsearch/default',

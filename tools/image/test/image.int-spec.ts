@@ -71,10 +71,42 @@ describe('the image', () => {
     expect(names).toEqual(
       expect.arrayContaining(['kafkajs', '@elastic/elasticsearch', '@nestjs/core', 'prom-client']),
     );
-    for (const devOnly of ['jest', 'typescript', 'eslint', '@meetup/test-support']) {
+    // The console page's build-time packages (bundled into apps/console/dist/public) included.
+    for (const devOnly of [
+      'jest',
+      'typescript',
+      'eslint',
+      '@meetup/test-support',
+      'esbuild',
+      'echarts',
+      'zrender',
+      'world-atlas',
+      'topojson-client',
+    ]) {
       expect(names).not.toContain(devOnly);
     }
     expect(readFileSync(resolve(REPO, 'dist/image/sbom.cdx.json'), 'utf8')).toBe(inImage);
+  });
+
+  it('holds the console page as built, without its sources or the packages that built it', async () => {
+    const found = JSON.parse(
+      await nodeInImage(`
+        const fs = require('node:fs');
+        const paths = ['apps/console/dist/main.js', 'apps/console/dist/public/index.html',
+          'apps/console/web', 'apps/console/build-web.mjs', 'node_modules/echarts',
+          'node_modules/esbuild', 'node_modules/world-atlas', 'node_modules/topojson-client'];
+        console.log(JSON.stringify(Object.fromEntries(paths.map((p) => [p, fs.existsSync('/app/' + p)]))));`),
+    ) as Record<string, boolean>;
+    expect(found).toEqual({
+      'apps/console/dist/main.js': true,
+      'apps/console/dist/public/index.html': true,
+      'apps/console/web': false,
+      'apps/console/build-web.mjs': false,
+      'node_modules/echarts': false,
+      'node_modules/esbuild': false,
+      'node_modules/world-atlas': false,
+      'node_modules/topojson-client': false,
+    });
   });
 
   it('has node as its only program: no shell, package manager or compiler', async () => {
@@ -202,6 +234,13 @@ describe('the image', () => {
         ALERTING_INDEX_PREFIX: prefix,
         ALERTING_API_TOKEN: 'image-test-token-0123456789',
       });
+      await start('console', {
+        ...engines,
+        INDEX_PREFIX: prefix,
+        RSVP_TOPIC: topics.RSVP_TOPIC,
+        DLQ_TOPIC: topics.DLQ_TOPIC,
+        AGGREGATOR_CONSUMER_GROUP: `${name}-aggregator`,
+      });
     });
 
     afterAll(async () => {
@@ -225,6 +264,27 @@ describe('the image', () => {
         expect({ app, status }).toEqual({ app, status: 200 });
         const metrics = await fetch(`${baseUrl}/metrics`).then((r) => r.text());
         expect(metrics).toMatch(/^process_cpu_seconds_total[{ ]/m);
+      }
+    });
+
+    it('serves the console page and every asset it names, under a strict Content-Security-Policy', async () => {
+      const baseUrl = services.get('console')?.baseUrl ?? '';
+      const page = await fetch(`${baseUrl}/`);
+      const policy = page.headers.get('content-security-policy') ?? '';
+      expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({
+        status: 200,
+        type: expect.stringMatching(/^text\/html/) as unknown,
+      });
+      expect(policy).toContain("default-src 'self'");
+      expect(policy).not.toContain('unsafe-');
+      // The bundle the page loads (script, stylesheet, icon) is in the image, not only its HTML.
+      const assets = [...(await page.text()).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map(
+        (match) => match[1] ?? '',
+      );
+      expect(assets).toEqual(expect.arrayContaining([expect.stringMatching(/\.js$/)]));
+      for (const asset of assets) {
+        const status = await fetch(`${baseUrl}${asset}`).then((r) => r.status);
+        expect({ asset, status }).toEqual({ asset, status: 200 });
       }
     });
 

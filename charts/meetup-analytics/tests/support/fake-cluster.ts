@@ -47,7 +47,13 @@ export const kubernetesApis: ApiGroupVersion[] = [
     ],
   },
   { groupVersion: 'policy/v1', kinds: [['PodDisruptionBudget', 'poddisruptionbudgets', true]] },
-  { groupVersion: 'networking.k8s.io/v1', kinds: [['NetworkPolicy', 'networkpolicies', true]] },
+  {
+    groupVersion: 'networking.k8s.io/v1',
+    kinds: [
+      ['NetworkPolicy', 'networkpolicies', true],
+      ['Ingress', 'ingresses', true],
+    ],
+  },
   {
     groupVersion: 'autoscaling/v2',
     kinds: [['HorizontalPodAutoscaler', 'horizontalpodautoscalers', true]],

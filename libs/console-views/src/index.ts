@@ -1,0 +1,5 @@
+export * from './live-views';
+export * from './live-query';
+export * from './by-country-model';
+export * from './trending-model';
+export * from './epoch-ms';
