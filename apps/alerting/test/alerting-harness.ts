@@ -18,6 +18,7 @@ export interface Received {
   path: string;
   key: string;
   signature: string | undefined;
+  traceparent: string | undefined;
   body: string;
   json: Record<string, unknown>;
   status: number;
@@ -79,6 +80,7 @@ export class WebhookReceiver {
       path,
       key: String(req.headers['idempotency-key']),
       signature: req.headers['x-meetup-signature'] as string | undefined,
+      traceparent: req.headers.traceparent as string | undefined,
       body,
       json: JSON.parse(body) as Record<string, unknown>,
       status: reply.status,

@@ -52,6 +52,13 @@ describe('webhook delivery', () => {
     expect(requests.map((r) => r.status)).toEqual([500, 504, 503, 200]);
     expect(new Set(requests.map((r) => r.key)).size).toBe(1);
     for (const r of requests) expect(verifySignature(r.body, secret, r.signature)).toBe(true);
+    // W3C trace context: one trace (the rule's evaluation), one span per attempt.
+    const contexts = requests.map((r) =>
+      /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(r.traceparent ?? ''),
+    );
+    expect(contexts.every((c) => c !== null)).toBe(true);
+    expect(new Set(contexts.map((c) => c?.[1])).size).toBe(1);
+    expect(new Set(contexts.map((c) => c?.[2])).size).toBe(4);
     expect(requests[0]?.json).toEqual({ text: 'gauge flaky is firing at 150', key: '_all' });
 
     const key = requests[0]!.key;

@@ -471,3 +471,41 @@ describe('the batch CronJob', () => {
     ]);
   });
 });
+
+describe('tracing (otel.endpoint)', () => {
+  const traced = ['simulator', 'ingestor', 'aggregator', 'alerting', 'console', 'batch'];
+  /** Component → OTEL_EXPORTER_OTLP_ENDPOINT of its container, for every pod template. */
+  const endpoints = (objects: K8sObject[]) =>
+    Object.fromEntries(
+      objects.flatMap((o) => {
+        const template = podTemplateOf(o);
+        const component = o.metadata.labels?.['app.kubernetes.io/component'];
+        if (!template || component === undefined || component === 'test') return [];
+        const env = envOf(template.spec.containers[0]!);
+        return [[component, env.get('OTEL_EXPORTER_OTLP_ENDPOINT')?.value]];
+      }),
+    );
+
+  it('sets the collector on every workload that traces, each under its own service name', () => {
+    const endpoint = 'http://otel-collector.observability:4318';
+    const objects = render({ profile: 'kind', values: { otel: { endpoint } } });
+    const set = endpoints(objects);
+    for (const component of traced) expect(set[component]).toBe(endpoint);
+    const aggregator = named(objects, 'Deployment', name('aggregator'));
+    expect(
+      envOf(podTemplateOf(aggregator)!.spec.containers[0]!).get('OTEL_SERVICE_NAME')?.value,
+    ).toBe('aggregator');
+  });
+
+  it('exports nothing by default: no workload gets an endpoint', () => {
+    for (const profile of profiles) {
+      expect(Object.values(endpoints(objectsOf(profile))).filter(Boolean)).toEqual([]);
+    }
+  });
+
+  it('accepts only an http(s) URL', () => {
+    expect(renderError({ values: { otel: { endpoint: 'collector:4318' } } })).toContain(
+      "at '/otel/endpoint'",
+    );
+  });
+});

@@ -164,6 +164,44 @@ describe('NetworkPolicies', () => {
     expect(reach(controller, pod('console'), 8086)).toBe(false);
   });
 
+  it('open the collector (otel.egress) to the workloads that trace, only when otel.endpoint is set', () => {
+    const collector: Endpoint = {
+      labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' },
+      external: true,
+    };
+    const traced = ['simulator', 'ingestor', 'aggregator', 'alerting', 'batch', 'console'];
+    for (const app of traced) expect(reach(pod(app), collector, 4318)).toBe(false);
+    const withCollector = ofKind(
+      render({
+        profile: 'kind',
+        values: {
+          otel: {
+            endpoint: 'http://otel-collector.observability:4318',
+            egress: {
+              cidrs: [],
+              peers: [
+                {
+                  namespaceSelector: {
+                    matchLabels: { 'kubernetes.io/metadata.name': 'observability' },
+                  },
+                  podSelector: {
+                    matchLabels: { 'app.kubernetes.io/name': 'opentelemetry-collector' },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      }),
+      'NetworkPolicy',
+    );
+    for (const app of traced)
+      expect(canConnect(withCollector, pod(app), collector, 4318)).toBe(true);
+    expect(canConnect(withCollector, pod('aggregator'), collector, 4317)).toBe(false);
+    expect(canConnect(withCollector, pod('bootstrap'), collector, 4318)).toBe(false);
+    expect(canConnect(withCollector, pod('kibana-import'), collector, 4318)).toBe(false);
+  });
+
   it('admit Prometheus to every metrics port and the helm test pod to the services', () => {
     for (const [app, port] of [
       ['simulator', 8080],

@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { activeSpanLogFields } from './tracing';
 
 export type { Logger } from 'pino';
 
@@ -20,7 +21,7 @@ const REDACTED_PATHS = [
   '*.member.member_name',
 ];
 
-/** Structured JSON logs: a constant message plus fields. */
+/** Structured JSON logs: a constant message plus fields (`trace_id`, `span_id` inside a span). */
 export function createLogger(config: LoggerConfig, destination?: pino.DestinationStream): Logger {
   const options: LoggerOptions = {
     level: config.level,
@@ -28,6 +29,7 @@ export function createLogger(config: LoggerConfig, destination?: pino.Destinatio
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    mixin: activeSpanLogFields,
   };
   return destination ? pino(options, destination) : pino(options);
 }

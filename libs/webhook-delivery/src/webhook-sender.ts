@@ -1,4 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  injectTraceContext,
+  SpanKind,
+  SpanStatusCode,
+  withSpan,
+  type Span,
+} from '@meetup/observability';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signBody } from './signature';
 import { UrlRefusedError, type UrlGuard } from './url-guard';
 
@@ -76,12 +83,29 @@ export class WebhookSender {
     return Math.round(exp * (0.5 + random() / 2));
   }
 
-  private async attempt(request: WebhookRequest, attempt: number): Promise<DeliveryAttempt> {
+  /** One attempt, one span (`webhook.attempt`) whose context goes out as `traceparent`. */
+  private attempt(request: WebhookRequest, attempt: number): Promise<DeliveryAttempt> {
+    const url = new URL(request.url);
+    const attributes = {
+      'http.request.method': request.method,
+      'server.address': url.hostname,
+      'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      'http.request.resend_count': attempt - 1,
+    };
+    return withSpan('webhook.attempt', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const result = await this.attemptTraced(request, attempt);
+      recordOutcome(span, result);
+      return result;
+    });
+  }
+
+  private async attemptTraced(request: WebhookRequest, attempt: number): Promise<DeliveryAttempt> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       ...request.headers,
       [IDEMPOTENCY_HEADER]: request.idempotencyKey,
     };
+    injectTraceContext(headers);
     if (request.secret) headers[SIGNATURE_HEADER] = signBody(request.body, request.secret);
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
@@ -110,5 +134,14 @@ export class WebhookSender {
         latencyMs: latency(),
       };
     }
+  }
+}
+
+/** The status, or why it failed, on the attempt's span (never the URL's path or headers). */
+function recordOutcome(span: Span, result: DeliveryAttempt): void {
+  if (result.status !== undefined) span.setAttribute('http.response.status_code', result.status);
+  if (result.error !== undefined) {
+    span.setAttribute('error.type', result.error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: result.error });
   }
 }

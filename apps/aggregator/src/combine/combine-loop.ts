@@ -1,4 +1,4 @@
-import type { Logger } from '@meetup/observability';
+import { withSpan, type Logger } from '@meetup/observability';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import { sleep } from '../sink/bulk-writer';
 
@@ -52,7 +52,16 @@ export async function runStage(
     const laps = new PhaseLaps();
     let behind = false;
     try {
-      behind = await stage.cycle(keepGoing, laps);
+      // Its own trace: a cycle combines the activity of many records' batches, not one.
+      behind = await withSpan(
+        'aggregator.combine',
+        { attributes: { 'meetup.combine.stage': stage.name } },
+        (span) =>
+          stage.cycle(keepGoing, laps).then((more) => {
+            span.setAttribute('meetup.combine.behind', more);
+            return more;
+          }),
+      );
       for (const [phase, ms] of laps.entries()) {
         metrics.combinePhaseLatency.observe({ stage: stage.name, phase }, ms / 1000);
       }

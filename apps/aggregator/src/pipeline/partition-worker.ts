@@ -1,5 +1,12 @@
 import type { Producer } from 'kafkajs';
-import type { Logger } from '@meetup/observability';
+import {
+  contextWithParent,
+  injectTraceContext,
+  linksTo,
+  SpanKind,
+  withSpan,
+  type Logger,
+} from '@meetup/observability';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import type { BulkDocument, BulkWriter } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
@@ -33,13 +40,56 @@ export interface PartitionWorkerOptions {
 export class PartitionWorker {
   constructor(private readonly options: PartitionWorkerOptions) {}
 
-  async apply(
+  /**
+   * The batch is one span (`aggregator.batch`): it continues the trace of its first record
+   * that carries one (its parent) and links to the other records' contexts (distinct, at
+   * most MAX_SPAN_LINKS; the rest are counted in `meetup.links.dropped`).
+   */
+  apply(
+    state: PartitionState,
+    records: readonly InputRecord[],
+    keepGoing: () => Promise<boolean>,
+  ): Promise<void> {
+    const parent = records.find((r) => r.trace !== undefined)?.trace;
+    const { links, dropped } = linksTo(
+      records.map((r) => r.trace),
+      parent,
+    );
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': this.options.topic,
+      'messaging.destination.partition.id': String(state.partition),
+      'messaging.batch.message_count': records.length,
+      'meetup.kafka.offset.first': records[0]?.offset ?? -1,
+      'meetup.kafka.offset.last': records.at(-1)?.offset ?? -1,
+      'meetup.links.dropped': dropped,
+    };
+    return withSpan(
+      'aggregator.batch',
+      { kind: SpanKind.CONSUMER, links, attributes },
+      () => this.applyTraced(state, records, keepGoing),
+      contextWithParent(parent),
+    );
+  }
+
+  private async applyTraced(
     state: PartitionState,
     records: readonly InputRecord[],
     keepGoing: () => Promise<boolean>,
   ): Promise<void> {
     const { processor, writer, metrics, rawIndex, activityIndexFor } = this.options;
-    const batch = processor.process(state, records);
+    const batch = withSpan('aggregator.validate', {}, (span) => {
+      const processed = processor.process(state, records);
+      span.setAttributes({
+        'meetup.records.valid': processed.counts.valid,
+        'meetup.records.counted': processed.counts.counted,
+        'meetup.records.duplicate': processed.counts.duplicate,
+        'meetup.records.late': processed.counts.late,
+        'meetup.records.invalid': processed.deadLetters.length,
+      });
+      return processed;
+    });
     const documents: BulkDocument<InputRecord>[] = [
       ...batch.raw.map((r) => ({
         index: rawIndex,
@@ -55,7 +105,16 @@ export class PartitionWorker {
         ref: a.record,
       })),
     ];
-    const rejected = await writer.write('rsvps', documents, keepGoing);
+    const rejected = await withSpan(
+      'aggregator.write',
+      {
+        attributes: {
+          'meetup.documents.raw': batch.raw.length,
+          'meetup.documents.activity': batch.activity.length,
+        },
+      },
+      () => writer.write('rsvps', documents, keepGoing),
+    );
     const deadLetters: DeadLetter[] = [
       ...batch.deadLetters,
       ...rejected.map((r) => ({
@@ -85,18 +144,26 @@ export class PartitionWorker {
     if (letters.length === 0) return;
     const receivedAt = new Date();
     const source = `${this.options.topic}/${partition}`;
-    await this.options.producer.send({
-      topic: this.options.dlqTopic,
-      acks: -1,
-      messages: letters.map((letter) => ({
-        key: letter.record.key,
-        value: letter.record.value,
-        headers: {
-          ...deadLetterHeaders(letter, source, receivedAt),
-          'dlq.source.offset': String(letter.record.offset),
-        },
-      })),
-    });
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': this.options.dlqTopic,
+      'messaging.batch.message_count': letters.length,
+    };
+    await withSpan('aggregator.dlq', { kind: SpanKind.PRODUCER, attributes }, () =>
+      this.options.producer.send({
+        topic: this.options.dlqTopic,
+        acks: -1,
+        messages: letters.map((letter) => {
+          const headers: Record<string, string> = {
+            ...deadLetterHeaders(letter, source, receivedAt),
+            'dlq.source.offset': String(letter.record.offset),
+          };
+          injectTraceContext(headers);
+          return { key: letter.record.key, value: letter.record.value, headers };
+        }),
+      }),
+    );
     for (const letter of letters) {
       this.options.metrics.recordsDlq.inc({ reason: letter.rejection.code });
       this.options.logger.warn(

@@ -5,6 +5,7 @@ import {
   type Rejection,
   type Rsvp,
 } from '@meetup/contracts';
+import type { SpanContext } from '@meetup/observability';
 import { toRsvpDocument } from '@meetup/rsvp-document';
 import type { PartitionState } from './partition-state';
 
@@ -12,6 +13,8 @@ export interface InputRecord {
   offset: number;
   key: Buffer | null;
   value: Buffer | null;
+  /** The trace context its producer put in its headers (the ingestor's batch span). */
+  trace?: SpanContext;
 }
 
 /** One counted message, the input of the combine step (`meetup_rsvp_activity-p<hour of mtime>`). */

@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { Logger } from '@meetup/observability';
+import { spanContextOf, type Logger } from '@meetup/observability';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 import { sleep } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
@@ -96,7 +96,12 @@ export class RsvpConsumer {
     }
     const records = batch.messages
       .filter((m) => Number(m.offset) >= state.nextOffset)
-      .map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value }));
+      .map((m) => ({
+        offset: Number(m.offset),
+        key: m.key,
+        value: m.value,
+        trace: spanContextOf(m.headers),
+      }));
     const keepGoing = async () => {
       if (!this.running || !payload.isRunning() || payload.isStale()) return false;
       await payload.heartbeat().catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { Logger } from '@meetup/observability';
+import { SpanKind, SpanStatusCode, withSpan, type Logger } from '@meetup/observability';
 import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
 
 export interface BulkDocument<Ref> {
@@ -24,6 +24,9 @@ export class WriteAbandonedError extends Error {
     this.name = 'WriteAbandonedError';
   }
 }
+
+type BulkOutcome<Ref> =
+  'unavailable' | { retry: BulkDocument<Ref>[]; rejected: RejectedDocument<Ref>[] };
 
 export interface BulkWriterOptions {
   es: Client;
@@ -82,11 +85,37 @@ export class BulkWriter {
     return rejected;
   }
 
-  private async send<Ref>(
+  /** One bulk request, one span (`elasticsearch.bulk`). */
+  private send<Ref>(
     target: string,
     documents: readonly BulkDocument<Ref>[],
     refresh: boolean,
-  ): Promise<'unavailable' | { retry: BulkDocument<Ref>[]; rejected: RejectedDocument<Ref>[] }> {
+  ): Promise<BulkOutcome<Ref>> {
+    const attributes = {
+      'db.system.name': 'elasticsearch',
+      'db.operation.name': 'bulk',
+      'meetup.bulk.target': target,
+      'meetup.bulk.documents': documents.length,
+    };
+    return withSpan('elasticsearch.bulk', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const outcome = await this.sendOnce(target, documents, refresh);
+      if (outcome === 'unavailable') {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'bulk request failed' });
+      } else {
+        span.setAttributes({
+          'meetup.bulk.retried': outcome.retry.length,
+          'meetup.bulk.rejected': outcome.rejected.length,
+        });
+      }
+      return outcome;
+    });
+  }
+
+  private async sendOnce<Ref>(
+    target: string,
+    documents: readonly BulkDocument<Ref>[],
+    refresh: boolean,
+  ): Promise<BulkOutcome<Ref>> {
     const operations: object[] = [];
     for (const d of documents) {
       const action =

@@ -13,6 +13,7 @@ import {
   type SearchContext,
   type SearchRequest,
 } from '@meetup/alert-rules';
+import { withSpan } from '@meetup/observability';
 import type { AlertStateStore } from '../store/alert-state-store';
 import type { AlertingIndices } from '../store/alerting-indices';
 import type { HistoryRecord, HistoryWriter } from '../store/history-writer';
@@ -61,8 +62,21 @@ export class RuleRunner {
     };
   }
 
-  /** Evaluates, records, and delivers (also what earlier runs left pending). */
-  async run(rule: Rule, now = Date.now()): Promise<RunResult> {
+  /** Evaluates, records, and delivers (also what earlier runs left pending): one span. */
+  run(rule: Rule, now = Date.now()): Promise<RunResult> {
+    const attributes = { 'meetup.rule.id': rule.id, 'meetup.rule.type': rule.type };
+    return withSpan('alerting.evaluate', { attributes }, async (span) => {
+      const result = await this.evaluate(rule, now);
+      span.setAttributes({
+        'meetup.rule.hits': result.hits,
+        'meetup.rule.condition_met': result.evaluation.verdicts.some((v) => v.met),
+        'meetup.rule.notifications': result.notifications.length,
+      });
+      return result;
+    });
+  }
+
+  private async evaluate(rule: Rule, now: number): Promise<RunResult> {
     const started = performance.now();
     const leftOver = await this.deps.outbox.pending(rule.id);
     await this.deps.dispatcher.deliver(rule, leftOver);

@@ -15,7 +15,7 @@ import {
 } from '@meetup/batch-stats';
 import { IndexAliases } from '@meetup/contracts';
 import { analyticsIndexSpecs } from '@meetup/elasticsearch';
-import type { Logger } from '@meetup/observability';
+import { withSpan, type Logger } from '@meetup/observability';
 import type { BatchJobConfig } from '../config/batch.config';
 import { BatchLock } from './batch-lock';
 import { BulkSink } from './bulk-sink';
@@ -107,7 +107,7 @@ export class BatchRunner {
       ttlMs: this.deps.config.lockTtlMs,
       now: this.now,
     });
-    await lock.acquire(plan.mode);
+    await withSpan('batch.lock', {}, () => lock.acquire(plan.mode));
     this.deps.logger.info({ owner, mode: plan.mode }, 'batch lock acquired');
     try {
       return await this.runLocked(plan, () => {
@@ -144,7 +144,9 @@ export class BatchRunner {
       });
     }
     if (mode !== 'range') {
-      await checkpoints.save(startedAt - config.checkpointOverlapMs, mode, this.now());
+      await withSpan('batch.checkpoint', {}, () =>
+        checkpoints.save(startedAt - config.checkpointOverlapMs, mode, this.now()),
+      );
     }
     return outcome;
   }
@@ -162,9 +164,11 @@ export class BatchRunner {
     try {
       const groupSink = new BulkSink(client, rebuild.indexFor(this.names.groups));
       const eventSink = new BulkSink(client, rebuild.indexFor(this.names.events));
-      const scanned = await this.groupsPhase(context, allRsvps(), groupSink, false);
-      await this.eventsPhase(context, allRsvps(), eventSink);
-      const dropped = await rebuild.swap();
+      const scanned = await withSpan('batch.groups', {}, () =>
+        this.groupsPhase(context, allRsvps(), groupSink, false),
+      );
+      await withSpan('batch.events', {}, () => this.eventsPhase(context, allRsvps(), eventSink));
+      const dropped = await withSpan('batch.swap', {}, () => rebuild.swap());
       this.deps.logger.info({ dropped }, 'batch indices swapped');
       return {
         mode: 'full',
@@ -195,8 +199,10 @@ export class BatchRunner {
     const { client } = this.deps;
     const groupSink = new BulkSink(client, this.names.groups);
     const eventSink = new BulkSink(client, this.names.events);
-    const scanned = await this.groupsPhase(context, touched, groupSink, true);
-    await this.eventsPhase(context, touched, eventSink);
+    const scanned = await withSpan('batch.groups', {}, () =>
+      this.groupsPhase(context, touched, groupSink, true),
+    );
+    await withSpan('batch.events', {}, () => this.eventsPhase(context, touched, eventSink));
     await client.indices.refresh({ index: [this.names.groups, this.names.events] });
     return {
       mode,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BatchRunPlan } from '@meetup/batch-stats';
+import { withSpan } from '@meetup/observability';
 import { BatchLockedError } from './batch-lock';
 import { BatchMetrics } from './batch-metrics';
 import { BatchRunner, type BatchOutcome } from './batch-runner';
@@ -32,7 +33,15 @@ export class BatchJob {
     let outcome: BatchOutcome | undefined;
     let exit: BatchExitCode = BatchExit.success;
     try {
-      outcome = await runner.run(plan, signal);
+      const attributes = { 'meetup.batch.mode': plan.mode };
+      outcome = await withSpan('batch.run', { attributes }, async (span) => {
+        const done = await runner.run(plan, signal);
+        span.setAttributes({
+          'meetup.batch.ran_as': done.mode,
+          'meetup.batch.scanned': done.documentsScanned,
+        });
+        return done;
+      });
     } catch (error) {
       if (error instanceof BatchLockedError) {
         logger.warn({ owner: error.owner, expiresAt: error.expiresAt }, error.message);

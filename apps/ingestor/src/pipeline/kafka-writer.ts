@@ -1,7 +1,14 @@
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import { describeKafkaFailure, type KafkaIdentity } from '@meetup/kafka';
 import { Backoff } from '@meetup/meetup-stream';
-import { needsOperator, type Logger } from '@meetup/observability';
+import {
+  injectTraceContext,
+  needsOperator,
+  SpanKind,
+  withSpan,
+  type Logger,
+  type Span,
+} from '@meetup/observability';
 import type { FailureReport } from '@meetup/service-runtime';
 import type { IngestorMetrics } from '../ingestor-metrics';
 import type { IngestBuffer, PendingRecord } from './ingest-buffer';
@@ -68,20 +75,37 @@ export class KafkaWriter {
     }
   }
 
-  /** Retries until Kafka accepts the batch. */
-  private async deliver(batch: PendingRecord[]): Promise<void> {
+  /**
+   * Retries until Kafka accepts the batch. The batch is one span (`ingestor.batch`), whose
+   * context every record carries in its headers (W3C `traceparent`) to the aggregator.
+   */
+  private deliver(batch: PendingRecord[]): Promise<void> {
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.name': 'send',
+      'messaging.batch.message_count': batch.length,
+    };
+    return withSpan('ingestor.batch', { kind: SpanKind.PRODUCER, attributes }, (span) =>
+      this.deliverTraced(batch, span),
+    );
+  }
+
+  private async deliverTraced(batch: PendingRecord[], span: Span): Promise<void> {
     const topicMessages = groupByTopic(batch);
+    span.setAttribute('messaging.destination.name', topicMessages.map((t) => t.topic).join(','));
     for (let failures = 0; ; failures += 1) {
       const timer = this.options.metrics.produceLatency.startTimer();
       try {
         await this.send(topicMessages);
         timer();
+        span.setAttribute('meetup.produce.attempts', failures + 1);
         this.backoff.reset();
         this.options.failures.clear();
         this.options.acknowledged(batch);
         return;
       } catch (error) {
         this.options.metrics.produceErrors.inc();
+        span.addEvent('produce failed', { attempt: failures + 1 });
         this.reportFailure(error, topicMessages, batch.length, failures);
         if (failures + 1 >= FAILURES_BEFORE_NEW_PRODUCER) await this.replaceProducer();
         await sleep(this.backoff.next());
@@ -134,6 +158,7 @@ export class KafkaWriter {
   }
 }
 
+/** The records by topic, each with its headers and the active trace context. */
 function groupByTopic(records: PendingRecord[]): TopicMessages[] {
   const byTopic = new Map<string, TopicMessages>();
   for (const record of records) {
@@ -142,7 +167,9 @@ function groupByTopic(records: PendingRecord[]): TopicMessages[] {
       entry = { topic: record.topic, messages: [] };
       byTopic.set(record.topic, entry);
     }
-    entry.messages.push({ key: record.key, value: record.value, headers: record.headers });
+    const headers = { ...record.headers };
+    injectTraceContext(headers);
+    entry.messages.push({ key: record.key, value: record.value, headers });
   }
   return [...byTopic.values()];
 }
