@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BackgroundWorkModule } from '@meetup/service-runtime';
-import type { AggregatorRuntime } from './aggregator-runtime';
+import type { AggregatorRuntime } from './aggregator.runtime';
 
 /** Consumes `meetup.rsvps` into the raw index and the real-time aggregates. */
 @Module({})

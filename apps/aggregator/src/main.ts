@@ -6,7 +6,7 @@ import {
 } from '@meetup/elasticsearch';
 import { createKafkaClient, kafkaIdentity, kafkaReadinessCheck } from '@meetup/kafka';
 import { bootService, runMain } from '@meetup/service-runtime';
-import { AggregatorRuntime } from './aggregator-runtime';
+import { AggregatorRuntime } from './aggregator.runtime';
 import { AggregatorModule } from './app.module';
 import { loadAggregatorConfig } from './config/aggregator.config';
 

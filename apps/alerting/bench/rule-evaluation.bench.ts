@@ -7,7 +7,7 @@ import { Client } from '@elastic/elasticsearch';
 import { parseRule, type Rule } from '@meetup/alert-rules';
 import { analyticsIndexSpecs, IndexBootstrapper } from '@meetup/elasticsearch';
 import { createLogger, createMetricsRegistry } from '@meetup/observability';
-import { createAlertingEngine } from '../src/alerting.engine';
+import { AlertingRuntime } from '../src/alerting.runtime';
 
 const RULES = 200;
 const DOCS = 20_000;
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   ]).flat();
   await es.bulk({ operations, refresh: true });
 
-  const engine = createAlertingEngine({
+  const engine = new AlertingRuntime({
     settings: {
       indexPrefix: prefix,
       apiToken: 'bench-token-0123456789',

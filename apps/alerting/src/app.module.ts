@@ -1,5 +1,4 @@
 import {
-  Inject,
   Injectable,
   Module,
   type BeforeApplicationShutdown,
@@ -8,22 +7,25 @@ import {
 } from '@nestjs/common';
 import type { Logger } from '@meetup/observability';
 import { startInBackground, type PrerequisiteWaiter } from '@meetup/service-runtime';
-import type { AlertingEngine } from './alerting.engine';
-import { AlertsService, ALERT_STATE_STORE } from './alerts/alerts.service';
+import { AlertsService } from './alerts/alerts.service';
+import { AlertingRuntime } from './alerting.runtime';
 import { AlertsController } from './api/alerts.controller';
-import { API_TOKEN, BearerAuthGuard } from './api/bearer-auth.guard';
-import { RULE_RUNNER, RulesController } from './api/rules.controller';
+import { ApiToken, BearerAuthGuard } from './api/bearer-auth.guard';
+import { RulesController } from './api/rules.controller';
+import { RuleRunner } from './engine/rule-runner';
 import type { RuleFileSync } from './rules/rule-file-sync';
-import { RULE_STORE, RulesService, URL_GUARD } from './rules/rules.service';
+import { RulesService } from './rules/rules.service';
+import { AlertStateStore } from './store/alert-state-store';
+import { RuleStore } from './store/rule-store';
+import { UrlGuard } from '@meetup/webhook-delivery';
 
-const ENGINE = Symbol('ALERTING_ENGINE');
-const STARTUP = Symbol('ALERTING_STARTUP');
-
-interface AlertingStartup {
-  /** Indices, then the rule files stored. */
-  prerequisites: PrerequisiteWaiter;
-  ruleFiles: RuleFileSync | undefined;
-  logger: Logger;
+/** What the start waits for: the indices, then the rule files stored. */
+export class AlertingStartup {
+  constructor(
+    readonly prerequisites: PrerequisiteWaiter,
+    readonly ruleFiles: RuleFileSync | undefined,
+    readonly logger: Logger,
+  ) {}
 }
 
 /**
@@ -37,46 +39,45 @@ class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
   private starting: Promise<void> = Promise.resolve();
 
   constructor(
-    @Inject(ENGINE) private readonly engine: AlertingEngine,
-    @Inject(STARTUP) private readonly startup: AlertingStartup,
+    private readonly runtime: AlertingRuntime,
+    private readonly startup: AlertingStartup,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.startup.ruleFiles?.load();
     this.starting = startInBackground(this.startup.logger, async () => {
       const met = await this.startup.prerequisites.waitUntilMet({ signal: this.halt.signal });
-      if (met) this.engine.scheduler.start();
+      if (met) this.runtime.scheduler.start();
     });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.halt.abort();
     await this.starting;
-    await this.engine.scheduler.stop();
+    await this.runtime.scheduler.stop();
   }
-}
-
-export interface AlertingModuleDeps extends AlertingStartup {
-  engine: AlertingEngine;
-  apiToken: string;
 }
 
 /** Watcher-style rules over Elasticsearch that notify webhooks. */
 @Module({})
 export class AlertingModule {
-  static forRoot(deps: AlertingModuleDeps): DynamicModule {
-    const { engine, prerequisites, ruleFiles, logger } = deps;
+  static forRoot(
+    runtime: AlertingRuntime,
+    startup: AlertingStartup,
+    apiToken: string,
+  ): DynamicModule {
+    // Classes are their own injection tokens: each part is handed out as built by the runtime.
     return {
       module: AlertingModule,
       controllers: [RulesController, AlertsController],
       providers: [
-        { provide: ENGINE, useValue: engine },
-        { provide: STARTUP, useValue: { prerequisites, ruleFiles, logger } },
-        { provide: API_TOKEN, useValue: deps.apiToken },
-        { provide: RULE_STORE, useValue: engine.rules },
-        { provide: URL_GUARD, useValue: engine.guard },
-        { provide: ALERT_STATE_STORE, useValue: engine.states },
-        { provide: RULE_RUNNER, useValue: engine.runner },
+        { provide: AlertingRuntime, useValue: runtime },
+        { provide: AlertingStartup, useValue: startup },
+        { provide: ApiToken, useValue: new ApiToken(apiToken) },
+        { provide: RuleStore, useValue: runtime.rules },
+        { provide: UrlGuard, useValue: runtime.guard },
+        { provide: AlertStateStore, useValue: runtime.states },
+        { provide: RuleRunner, useValue: runtime.runner },
         BearerAuthGuard,
         RulesService,
         AlertsService,

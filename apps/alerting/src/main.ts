@@ -6,9 +6,9 @@ import {
   indicesPrerequisite,
 } from '@meetup/elasticsearch';
 import { bootService, PrerequisiteWaiter, runMain } from '@meetup/service-runtime';
-import { createAlertingEngine } from './alerting.engine';
+import { AlertingRuntime } from './alerting.runtime';
 import { serveOpenApi } from './api/openapi';
-import { AlertingModule } from './app.module';
+import { AlertingModule, AlertingStartup } from './app.module';
 import { loadAlertingConfig } from './config/alerting.config';
 import { RuleFileSync } from './rules/rule-file-sync';
 
@@ -21,18 +21,18 @@ runMain('alerting', async () => {
       const elasticsearch = createElasticsearchClient({ config: config.elasticsearch });
       onShutdown(() => elasticsearch.close());
       const settings = config.alerting;
-      const engine = createAlertingEngine({ settings, elasticsearch, logger, registry });
+      const runtime = new AlertingRuntime({ settings, elasticsearch, logger, registry });
       const context = elasticsearchFailureContext(config.elasticsearch);
       const ruleFiles =
         settings.rulesDir === undefined
           ? undefined
           : new RuleFileSync(settings.rulesDir, {
-              rules: engine.rules,
-              guard: engine.guard,
+              rules: runtime.rules,
+              guard: runtime.guard,
               logger,
             });
       // Its own indices; the trending alias is only the default input of rules.
-      const { rules, history, state, outbox, leases } = engine.indices;
+      const { rules, history, state, outbox, leases } = runtime.indices;
       const prerequisites = new PrerequisiteWaiter({
         prerequisites: [
           indicesPrerequisite(elasticsearch, [rules, history, state, outbox, leases], context),
@@ -42,13 +42,11 @@ runMain('alerting', async () => {
       });
       return {
         imports: [
-          AlertingModule.forRoot({
-            engine,
-            prerequisites,
-            ruleFiles,
-            logger,
-            apiToken: settings.apiToken,
-          }),
+          AlertingModule.forRoot(
+            runtime,
+            new AlertingStartup(prerequisites, ruleFiles, logger),
+            settings.apiToken,
+          ),
         ],
         readiness: [
           elasticsearchReadinessCheck(elasticsearch, context),

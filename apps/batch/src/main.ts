@@ -1,5 +1,3 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { parseBatchArgs } from '@meetup/batch-stats';
 import { IndexAliases } from '@meetup/contracts';
 import {
@@ -9,9 +7,8 @@ import {
 } from '@meetup/elasticsearch';
 import { createLogger, createMetricsRegistry, startTracing } from '@meetup/observability';
 import { PrerequisiteWaiter, runMain } from '@meetup/service-runtime';
-import { BatchModule } from './app.module';
 import { loadBatchConfig } from './config/batch.config';
-import { BatchJob } from './job/batch.job';
+import { BatchJob } from './batch.runtime';
 
 /**
  * A CronJob: runs one batch (`--mode incremental|full|range`) and exits with
@@ -59,18 +56,14 @@ runMain('batch', async () => {
       process.exitCode = 1;
       return;
     }
-    const app = await NestFactory.createApplicationContext(
-      BatchModule.forRoot({
-        config,
-        elasticsearch,
-        logger,
-        registry: createMetricsRegistry(config.telemetry.serviceName),
-        interactive: process.stdout.isTTY,
-      }),
-      { logger: false, abortOnError: false },
-    );
-    process.exitCode = await app.get(BatchJob).run(plan, stop.signal);
-    await app.close();
+    const job = new BatchJob({
+      config,
+      elasticsearch,
+      logger,
+      registry: createMetricsRegistry(config.telemetry.serviceName),
+      interactive: process.stdout.isTTY,
+    });
+    process.exitCode = await job.run(plan, stop.signal);
   } finally {
     await elasticsearch.close();
     await tracing.shutdown();

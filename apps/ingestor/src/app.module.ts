@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BackgroundWorkModule } from '@meetup/service-runtime';
-import type { Ingestor } from './ingestor.service';
+import type { Ingestor } from './ingestor.runtime';
 
 /** Reads Meetup-compatible streams and publishes valid RSVPs to Kafka. */
 @Module({})

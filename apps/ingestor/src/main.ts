@@ -3,8 +3,8 @@ import { createKafkaClient, kafkaIdentity, kafkaReadinessCheck } from '@meetup/k
 import { bootService, runMain } from '@meetup/service-runtime';
 import { IngestorModule } from './app.module';
 import { loadIngestorConfig } from './config/ingestor.config';
-import { createIngestorMetrics } from './ingestor-metrics';
-import { Ingestor } from './ingestor.service';
+import { createIngestorMetrics } from './ingestor.metrics';
+import { Ingestor } from './ingestor.runtime';
 
 runMain('ingestor', async () => {
   const config = loadIngestorConfig(process.env);

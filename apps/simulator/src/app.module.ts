@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BackgroundWorkModule } from '@meetup/service-runtime';
-import type { Simulator } from './simulator.service';
+import type { Simulator } from './simulator.runtime';
 
 /** The Meetup-compatible stream server. */
 @Module({})

@@ -3,8 +3,8 @@ import { bootService, runMain } from '@meetup/service-runtime';
 import { SimulatorModule } from './app.module';
 import { withCliArgs } from './config/cli-args';
 import { loadSimulatorConfig } from './config/simulator.config';
-import { createSimulatorMetrics } from './simulator-metrics';
-import { Simulator } from './simulator.service';
+import { createSimulatorMetrics } from './simulator.metrics';
+import { Simulator } from './simulator.runtime';
 
 runMain('simulator', async () => {
   const config = loadSimulatorConfig(withCliArgs(process.env, process.argv.slice(2)));

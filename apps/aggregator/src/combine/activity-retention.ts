@@ -2,7 +2,7 @@ import type { TimePartitionedIndex } from '@meetup/elasticsearch';
 import type { Logger } from '@meetup/observability';
 import { bucketStart } from '@meetup/windowing';
 import type { WindowsConfig } from '../config/aggregator.config';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import type { AggregatorMetrics } from '../aggregator.metrics';
 
 export interface ActivityRetentionOptions {
   partitions: Pick<TimePartitionedIndex, 'dropBefore' | 'sizeMs'>;

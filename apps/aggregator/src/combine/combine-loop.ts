@@ -1,5 +1,5 @@
 import { withSpan, type Logger } from '@meetup/observability';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import type { AggregatorMetrics } from '../aggregator.metrics';
 import { sleep } from '../sink/bulk-writer';
 
 /** One stage of the combine step (by-country buckets, or trending windows). */

@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { countryInfo } from '@meetup/country-info';
 import { bucketStart } from '@meetup/windowing';
 import type { WindowsConfig } from '../config/aggregator.config';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { BulkWriter } from '../sink/bulk-writer';
 import { activityReach, countryBucketRows } from './activity-queries';
 import type { CombineStage, PhaseLaps } from './combine-loop';

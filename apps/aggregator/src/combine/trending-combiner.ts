@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { countryInfo } from '@meetup/country-info';
 import { bucketStart } from '@meetup/windowing';
 import type { WindowsConfig } from '../config/aggregator.config';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { BulkWriter } from '../sink/bulk-writer';
 import { activityBounds, activityReach, topicPanes } from './activity-queries';
 import type { ActivityRetention } from './activity-retention';

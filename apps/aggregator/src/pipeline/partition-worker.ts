@@ -7,7 +7,7 @@ import {
   withSpan,
   type Logger,
 } from '@meetup/observability';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { BulkDocument, BulkWriter } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
 import type { PartitionState } from './partition-state';

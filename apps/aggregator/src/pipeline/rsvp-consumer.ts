@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { spanContextOf, type Logger } from '@meetup/observability';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import type { AggregatorMetrics } from '../aggregator.metrics';
 import { sleep } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
 import type { PartitionState } from './partition-state';

@@ -1,6 +1,6 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { SpanKind, SpanStatusCode, withSpan, type Logger } from '@meetup/observability';
-import type { AggregatorMetrics } from '../metrics/aggregator-metrics';
+import type { AggregatorMetrics } from '../aggregator.metrics';
 
 export interface BulkDocument<Ref> {
   index: string;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   ALL_GROUPS,
   acknowledge,
@@ -9,9 +9,7 @@ import {
   type RuleAlertState,
 } from '@meetup/alert-rules';
 import { ApiError } from '../api/api-error';
-import { StateConflictError, type AlertStateStore } from '../store/alert-state-store';
-
-export const ALERT_STATE_STORE = Symbol('ALERT_STATE_STORE');
+import { AlertStateStore, StateConflictError } from '../store/alert-state-store';
 
 export interface AlertListing {
   rule_id: string;
@@ -29,7 +27,7 @@ const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undef
 /** Alert listing and the operator's commands; commands retry on a concurrent evaluation. */
 @Injectable()
 export class AlertsService {
-  constructor(@Inject(ALERT_STATE_STORE) private readonly states: AlertStateStore) {}
+  constructor(private readonly states: AlertStateStore) {}
 
   async list(filter: { ruleId?: string; status?: string }): Promise<AlertListing[]> {
     const all = await this.states.all();

@@ -1,21 +1,23 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
-  Inject,
   Injectable,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
 
-export const API_TOKEN = Symbol('API_TOKEN');
+/** The configured API token (a class so that it is its own injection token). */
+export class ApiToken {
+  constructor(readonly value: string) {}
+}
 
 /** `Authorization: Bearer <token>` against the configured token, compared in constant time. */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
   private readonly expected: Buffer;
 
-  constructor(@Inject(API_TOKEN) token: string) {
-    this.expected = Buffer.from(token);
+  constructor(token: ApiToken) {
+    this.expected = Buffer.from(token.value);
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -4,7 +4,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  Inject,
   Param,
   Post,
   Put,
@@ -14,14 +13,12 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { inputSchema, type Rule } from '@meetup/alert-rules';
 import { renderBody } from '@meetup/webhook-delivery';
-import type { RuleRunner } from '../engine/rule-runner';
+import { RuleRunner } from '../engine/rule-runner';
 import { redactRule } from '../rules/rule-validation';
 import { RulesService } from '../rules/rules.service';
 import type { StoredRule } from '../store/rule-store';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { parseBody } from './zod-body';
-
-export const RULE_RUNNER = Symbol('RULE_RUNNER');
 
 const RULE_REF = { $ref: '#/components/schemas/Rule' };
 
@@ -48,7 +45,7 @@ function shown(stored: StoredRule) {
 export class RulesController {
   constructor(
     private readonly rules: RulesService,
-    @Inject(RULE_RUNNER) private readonly runner: RuleRunner,
+    private readonly runner: RuleRunner,
   ) {}
 
   @Get()

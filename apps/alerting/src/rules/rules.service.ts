@@ -1,19 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Rule } from '@meetup/alert-rules';
-import type { UrlGuard } from '@meetup/webhook-delivery';
+import { UrlGuard } from '@meetup/webhook-delivery';
 import { ApiError } from '../api/api-error';
-import type { RuleStore, StoredRule } from '../store/rule-store';
+import { RuleStore, type StoredRule } from '../store/rule-store';
 import { checkRule, keepRedactedSecrets } from './rule-validation';
-
-export const RULE_STORE = Symbol('RULE_STORE');
-export const URL_GUARD = Symbol('URL_GUARD');
 
 /** Rule CRUD for the API: validation, and rules from files are read-only. */
 @Injectable()
 export class RulesService {
   constructor(
-    @Inject(RULE_STORE) private readonly store: RuleStore,
-    @Inject(URL_GUARD) private readonly guard: UrlGuard,
+    private readonly store: RuleStore,
+    private readonly guard: UrlGuard,
   ) {}
 
   list(): Promise<StoredRule[]> {

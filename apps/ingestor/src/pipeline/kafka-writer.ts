@@ -10,7 +10,7 @@ import {
   type Span,
 } from '@meetup/observability';
 import type { FailureReport } from '@meetup/service-runtime';
-import type { IngestorMetrics } from '../ingestor-metrics';
+import type { IngestorMetrics } from '../ingestor.metrics';
 import type { IngestBuffer, PendingRecord } from './ingest-buffer';
 
 export interface KafkaWriterOptions {

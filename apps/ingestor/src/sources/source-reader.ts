@@ -8,7 +8,7 @@ import {
 } from '@meetup/meetup-stream';
 import type { Logger } from '@meetup/observability';
 import type { SourceSpec } from '../config/ingestor.config';
-import type { IngestorMetrics } from '../ingestor-metrics';
+import type { IngestorMetrics } from '../ingestor.metrics';
 import type { IngestBuffer } from '../pipeline/ingest-buffer';
 import type { SourcePosition } from '../pipeline/source-position';
 

@@ -23,7 +23,7 @@ import {
 } from '@meetup/service-runtime';
 import { AggregateCombiner } from './combine/aggregate-combiner';
 import type { AggregatorConfig } from './config/aggregator.config';
-import { AggregatorMetrics } from './metrics/aggregator-metrics';
+import { AggregatorMetrics } from './aggregator.metrics';
 import { PartitionWorker } from './pipeline/partition-worker';
 import { RecordProcessor } from './pipeline/record-processor';
 import { RsvpConsumer } from './pipeline/rsvp-consumer';

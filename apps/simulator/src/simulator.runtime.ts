@@ -1,6 +1,6 @@
 import type { Logger } from '@meetup/observability';
 import type { SimulatorConfig } from './config/simulator.config';
-import type { SimulatorMetrics } from './simulator-metrics';
+import type { SimulatorMetrics } from './simulator.metrics';
 import { MalformedLines } from './sources/malformed-lines';
 import { ManifestWriter } from './sources/manifest-writer';
 import type { MessageSource, PublishedMessage } from './sources/message-source';

@@ -9,7 +9,7 @@ import {
   type ReadinessCheck,
 } from '@meetup/service-runtime';
 import type { IngestorConfig, SourceSpec } from './config/ingestor.config';
-import type { IngestorMetrics } from './ingestor-metrics';
+import type { IngestorMetrics } from './ingestor.metrics';
 import { ingestorPrerequisites } from './ingestor-prerequisites';
 import { CheckpointStore, type Checkpoint } from './pipeline/checkpoint-store';
 import { IngestBuffer, type PendingRecord } from './pipeline/ingest-buffer';

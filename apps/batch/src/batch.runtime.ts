@@ -1,20 +1,28 @@
-import { Inject, Injectable } from '@nestjs/common';
+import type { Client } from '@elastic/elasticsearch';
 import type { BatchRunPlan } from '@meetup/batch-stats';
-import { withSpan } from '@meetup/observability';
-import { BatchLockedError } from './batch-lock';
-import { BatchMetrics } from './batch-metrics';
-import { BatchRunner, type BatchOutcome } from './batch-runner';
-import { ProgressReporter } from './progress-reporter';
-import { BATCH_DEPS, type BatchDeps } from './batch-deps';
+import { withSpan, type Logger, type Registry } from '@meetup/observability';
+import { BatchMetrics } from './batch.metrics';
+import type { BatchConfig } from './config/batch.config';
+import { BatchLockedError } from './job/batch-lock';
+import { BatchRunner, type BatchOutcome } from './job/batch-runner';
+import { ProgressReporter } from './job/progress-reporter';
+
+export interface BatchDeps {
+  config: BatchConfig;
+  elasticsearch: Client;
+  logger: Logger;
+  registry: Registry;
+  /** stdout is a terminal: show a progress bar instead of progress log lines. */
+  interactive: boolean;
+}
 
 /** Exit statuses of the job: a CronJob's history tells success, refusal and failure apart. */
 export const BatchExit = { success: 0, failed: 1, locked: 3 } as const;
 export type BatchExitCode = (typeof BatchExit)[keyof typeof BatchExit];
 
 /** Runs one batch and reports it: final log line with the metrics, Pushgateway when configured. */
-@Injectable()
 export class BatchJob {
-  constructor(@Inject(BATCH_DEPS) private readonly deps: BatchDeps) {}
+  constructor(private readonly deps: BatchDeps) {}
 
   async run(plan: BatchRunPlan, signal: AbortSignal): Promise<BatchExitCode> {
     const { config, logger } = this.deps;
