@@ -1,0 +1,2 @@
+export * from './fault-plan';
+export * from './fault-proxy';
