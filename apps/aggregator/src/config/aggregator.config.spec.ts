@@ -37,4 +37,31 @@ describe('loadAggregatorConfig', () => {
       /ACTIVITY_RETENTION_MS: must be at least 4030000/,
     );
   });
+
+  it('refuses a deduplication horizon shorter than the allowed lateness, which would count a late resend twice', () => {
+    expect(() =>
+      loadAggregatorConfig({ ...base, ALLOWED_LATENESS_MS: '120000', DEDUP_HORIZON_MS: '60000' }),
+    ).toThrow(/DEDUP_HORIZON_MS: must be at least ALLOWED_LATENESS_MS \(120000\)/);
+    expect(
+      loadAggregatorConfig({ ...base, ALLOWED_LATENESS_MS: '120000', DEDUP_HORIZON_MS: '120000' })
+        .windows.dedupHorizonMs,
+    ).toBe(120_000);
+  });
+
+  it('names every window setting that conflicts, not only the first', () => {
+    let message = '';
+    try {
+      loadAggregatorConfig({
+        ...base,
+        TRENDING_WINDOW_MS: '25000',
+        ACTIVITY_RETENTION_MS: '1000',
+        DEDUP_HORIZON_MS: '1000',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/TRENDING_WINDOW_MS: must be a multiple of TRENDING_SLIDE_MS/);
+    expect(message).toMatch(/ACTIVITY_RETENTION_MS: must be at least/);
+    expect(message).toMatch(/DEDUP_HORIZON_MS: must be at least ALLOWED_LATENESS_MS/);
+  });
 });

@@ -49,10 +49,12 @@ function windowsFrom(source: EnvSource) {
     },
     source,
   );
+  const problems: { variable: string; message: string }[] = [];
   if (e.TRENDING_WINDOW_MS % e.TRENDING_SLIDE_MS !== 0) {
-    throw new ConfigError([
-      { variable: 'TRENDING_WINDOW_MS', message: 'must be a multiple of TRENDING_SLIDE_MS' },
-    ]);
+    problems.push({
+      variable: 'TRENDING_WINDOW_MS',
+      message: 'must be a multiple of TRENDING_SLIDE_MS',
+    });
   }
   // The combine step reads back the baseline windows, the current one and the allowed lateness.
   const needed =
@@ -60,15 +62,23 @@ function windowsFrom(source: EnvSource) {
     e.TRENDING_SLIDE_MS +
     e.ALLOWED_LATENESS_MS;
   if (e.ACTIVITY_RETENTION_MS < needed) {
-    throw new ConfigError([
-      {
-        variable: 'ACTIVITY_RETENTION_MS',
-        message:
-          `must be at least ${needed} (TRENDING_WINDOW_MS × (TRENDING_BASELINE_WINDOWS + 1) ` +
-          '+ TRENDING_SLIDE_MS + ALLOWED_LATENESS_MS): trending baselines read that far back',
-      },
-    ]);
+    problems.push({
+      variable: 'ACTIVITY_RETENTION_MS',
+      message:
+        `must be at least ${needed} (TRENDING_WINDOW_MS × (TRENDING_BASELINE_WINDOWS + 1) ` +
+        '+ TRENDING_SLIDE_MS + ALLOWED_LATENESS_MS): trending baselines read that far back',
+    });
   }
+  // A resend still within the lateness must find its first copy, or it counts twice.
+  if (e.DEDUP_HORIZON_MS < e.ALLOWED_LATENESS_MS) {
+    problems.push({
+      variable: 'DEDUP_HORIZON_MS',
+      message:
+        `must be at least ALLOWED_LATENESS_MS (${e.ALLOWED_LATENESS_MS}): ` +
+        'a resend accepted as late but forgotten by deduplication would count twice',
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     countryBucketMs: e.COUNTRY_BUCKET_MS,
     trendingWindowMs: e.TRENDING_WINDOW_MS,
