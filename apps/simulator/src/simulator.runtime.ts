@@ -18,6 +18,7 @@ export class Simulator {
   private readonly manifest: ManifestWriter | undefined;
   private rateTimer: NodeJS.Timeout | undefined;
   private published = 0;
+  private sourceStarted = false;
 
   constructor(
     private readonly config: SimulatorConfig,
@@ -31,6 +32,9 @@ export class Simulator {
       dropped: (reason) => {
         metrics.dropped.inc({ reason });
         logger.info({ reason }, 'client connection dropped');
+      },
+      attached: (clients) => {
+        if (clients >= config.stream.waitForClients) this.startSource();
       },
     });
     this.server = new StreamServer(this.hub, (protocol, query) => {
@@ -47,7 +51,8 @@ export class Simulator {
       : undefined;
   }
 
-  async start(): Promise<void> {
+  /** Serves the stream and starts the source (or waits for clients); resolves to the bound port. */
+  async start(): Promise<number> {
     const { port, host, rateLogIntervalMs } = this.config.stream;
     const bound = await this.server.listen(port, host);
     this.logger.info(
@@ -62,6 +67,18 @@ export class Simulator {
       },
       'serving the Meetup stream',
     );
+    if (rateLogIntervalMs > 0) this.startRateLog(rateLogIntervalMs);
+    const { waitForClients } = this.config.stream;
+    if (waitForClients === 0) this.startSource();
+    else
+      this.logger.info({ waitForClients }, 'the source starts when enough clients are connected');
+    return bound;
+  }
+
+  /** Starts the source once: at start-up, or when the awaited clients are connected. */
+  private startSource(): void {
+    if (this.sourceStarted) return;
+    this.sourceStarted = true;
     this.source.start(
       (messages) => {
         this.publish(messages);
@@ -72,7 +89,6 @@ export class Simulator {
         this.logger.info({ published: this.published }, 'source finished');
       },
     );
-    if (rateLogIntervalMs > 0) this.startRateLog(rateLogIntervalMs);
   }
 
   async stop(): Promise<void> {

@@ -13,6 +13,7 @@ const FLAGS: Record<string, string> = {
   '--port': 'STREAM_PORT',
   '--http-port': 'HTTP_PORT',
   '--buffer-size': 'REPLAY_BUFFER_SIZE',
+  '--wait-for-clients': 'WAIT_FOR_CLIENTS',
   '--manifest': 'MANIFEST_FILE',
   '--malformed-ratio': 'FAULT_MALFORMED_RATIO',
   '--drop-every': 'FAULT_DROP_EVERY',

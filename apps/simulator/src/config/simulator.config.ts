@@ -43,6 +43,7 @@ function streamConfigFrom(source: EnvSource) {
       REPLAY_BUFFER_SIZE: env.positiveInt().default(200_000),
       MANIFEST_FILE: env.nonEmpty().optional(),
       RATE_LOG_INTERVAL_MS: env.nonNegativeInt().default(5_000),
+      WAIT_FOR_CLIENTS: env.nonNegativeInt().default(0),
     },
     source,
   );
@@ -52,6 +53,8 @@ function streamConfigFrom(source: EnvSource) {
     replayBufferSize: e.REPLAY_BUFFER_SIZE,
     manifestFile: e.MANIFEST_FILE,
     rateLogIntervalMs: e.RATE_LOG_INTERVAL_MS,
+    /** The source starts once this many clients are connected (0: at once). */
+    waitForClients: e.WAIT_FOR_CLIENTS,
   };
 }
 

@@ -13,6 +13,8 @@ export interface ClientFaults {
 export interface HubEvents {
   sent(count: number): void;
   dropped(reason: 'fault' | 'lagged'): void;
+  /** A client attached; `clients` counts it. */
+  attached?(clients: number): void;
 }
 
 interface Client {
@@ -70,6 +72,7 @@ export class StreamHub {
       this.detach(client);
     });
     this.pump(client);
+    this.events.attached?.(this.clients.size);
   }
 
   closeAll(): void {
