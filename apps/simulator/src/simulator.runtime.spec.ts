@@ -75,12 +75,12 @@ describe('a replay that waits for its first client', () => {
   it('holds the replay until a client connects, then sends it every recorded RSVP', async () => {
     const { simulator, log } = simulatorWith({ WAIT_FOR_CLIENTS: '1' });
     running = simulator;
-    const port = await simulator.start();
+    await simulator.start();
     // Longer than a full-speed replay of the file takes: nothing may be published meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(log.join('')).toContain('the source starts when enough clients are connected');
     expect(log.join('')).not.toContain('source finished');
-    const lines = await readLines(port, RSVPS);
+    const lines = await readLines(simulator.port ?? 0, RSVPS);
     expect(lines.map((line) => (JSON.parse(line) as { rsvp_id: number }).rsvp_id)).toEqual(
       Array.from({ length: RSVPS }, (_, i) => i + 1),
     );

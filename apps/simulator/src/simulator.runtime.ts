@@ -51,10 +51,14 @@ export class Simulator {
       : undefined;
   }
 
-  /** Serves the stream and starts the source (or waits for clients); resolves to the bound port. */
-  async start(): Promise<number> {
+  /** The port the stream is served on, once started (STREAM_PORT 0 picks a free one). */
+  port: number | undefined;
+
+  /** Serves the stream and starts the source, or waits for the clients it should wait for. */
+  async start(): Promise<void> {
     const { port, host, rateLogIntervalMs } = this.config.stream;
     const bound = await this.server.listen(port, host);
+    this.port = bound;
     this.logger.info(
       {
         source: this.config.source.kind,
@@ -72,7 +76,6 @@ export class Simulator {
     if (waitForClients === 0) this.startSource();
     else
       this.logger.info({ waitForClients }, 'the source starts when enough clients are connected');
-    return bound;
   }
 
   /** Starts the source once: at start-up, or when the awaited clients are connected. */

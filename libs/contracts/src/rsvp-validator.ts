@@ -1,4 +1,5 @@
 import { rsvpSchema, type Rsvp } from './rsvp.schema';
+import { parseStrictJson } from './strict-json';
 
 export const DEFAULT_MAX_RSVP_BYTES = 64 * 1024;
 
@@ -41,15 +42,15 @@ export class RsvpValidator {
         `message is ${size} bytes, limit is ${this.maxBytes}`,
       );
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-    } catch (error) {
-      return reject(RejectionCode.NotJson, '', `not JSON: ${(error as Error).message}`);
+    const json = parseStrictJson(raw);
+    if (!json.ok) {
+      const code = json.reason === 'not_json' ? RejectionCode.NotJson : RejectionCode.InvalidField;
+      return reject(code, json.field, json.message);
     }
-    return this.validateValue(parsed);
+    return this.validateValue(json.value);
   }
 
+  /** Checks a parsed value against the schema (`validateRaw` also checks the JSON text itself). */
   validateValue(value: unknown): RsvpValidation {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return reject(RejectionCode.NotAnObject, '', 'message must be a JSON object');
