@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 export interface UrlGuardOptions {
@@ -56,7 +57,7 @@ export class UrlGuard {
     } catch (error) {
       throw new UrlRefusedError('invalid_url', 'is not a URL', { cause: error });
     }
-    if (!this.allowlisted(url)) {
+    if (!this.allowlisted(parsed)) {
       throw new UrlRefusedError('not_allowlisted', 'does not match the webhook allowlist');
     }
     const host = parsed.hostname.replace(/^\[|\]$/g, '');
@@ -64,8 +65,43 @@ export class UrlGuard {
     for (const address of addresses) this.checkAddress(address);
   }
 
-  private allowlisted(url: string): boolean {
-    return this.options.allowlist.some((prefix) => prefix === '*' || url.startsWith(prefix));
+  /**
+   * A `lookup` for the connection itself (`http.request({ lookup })`): resolves the name with
+   * the guard's resolver and refuses any address the guard refuses, so the address checked is
+   * the address connected to — a DNS answer that changes between `check` and the send (DNS
+   * rebinding) cannot reach a refused address.
+   */
+  readonly lookup: LookupFunction = (hostname, options, callback) => {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    const resolving = ipaddr.isValid(host) ? Promise.resolve([host]) : this.resolve(host);
+    resolving
+      .then((addresses) => {
+        for (const address of addresses) this.checkAddress(address);
+        const found = addresses.map((address) => ({
+          address,
+          family: ipaddr.parse(address).kind() === 'ipv6' ? 6 : 4,
+        }));
+        const first = found[0];
+        if (!first) throw new UrlRefusedError('invalid_url', `${host} has no address`);
+        if (options.all) callback(null, found);
+        else callback(null, first.address, first.family);
+      })
+      .catch((error: unknown) => {
+        callback(error as NodeJS.ErrnoException, '', 0);
+      });
+  };
+
+  /** Same origin as an allowlist entry, and under its path: not a mere string prefix. */
+  private allowlisted(url: URL): boolean {
+    return this.options.allowlist.some((entry) => {
+      if (entry === '*') return true;
+      const allowed = URL.parse(entry);
+      return (
+        allowed !== null &&
+        allowed.origin === url.origin &&
+        url.pathname.startsWith(allowed.pathname)
+      );
+    });
   }
 
   private checkAddress(address: string): void {
