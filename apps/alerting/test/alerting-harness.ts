@@ -145,7 +145,7 @@ export class AlertingFixture {
       ALERTING_API_TOKEN: API_TOKEN,
       ALERTING_TICK_MS: '250',
       // 10.1.2.3 is allowlisted so that the private-address rule is what refuses it
-      WEBHOOK_ALLOWLIST: 'http://127.0.0.1:,http://10.1.2.3/',
+      WEBHOOK_ALLOWLIST: '127.0.0.1,http://10.1.2.3/',
       WEBHOOK_ALLOW_LOOPBACK: 'true',
       LOG_LEVEL: 'warn',
       ...extraEnv,

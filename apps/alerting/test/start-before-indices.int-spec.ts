@@ -28,7 +28,7 @@ describe('alerting started before the bootstrap created its indices', () => {
       ALERTING_INDEX_PREFIX: fixture.prefix,
       ALERTING_API_TOKEN: API_TOKEN,
       ALERTING_TICK_MS: '250',
-      WEBHOOK_ALLOWLIST: 'http://127.0.0.1:',
+      WEBHOOK_ALLOWLIST: '127.0.0.1',
       WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
     const running = service;

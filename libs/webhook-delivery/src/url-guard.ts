@@ -3,7 +3,7 @@ import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 export interface UrlGuardOptions {
-  /** URL prefixes a webhook may target, e.g. `https://hooks.example.com/`; `*` allows any. */
+  /** What a webhook may target: entries as `allowlistProblem` describes them. */
   allowlist: readonly string[];
   /** Private (RFC 1918, unique local) addresses are refused unless allowed. */
   allowPrivate?: boolean;
@@ -91,17 +91,8 @@ export class UrlGuard {
       });
   };
 
-  /** Same origin as an allowlist entry, and under its path: not a mere string prefix. */
   private allowlisted(url: URL): boolean {
-    return this.options.allowlist.some((entry) => {
-      if (entry === '*') return true;
-      const allowed = URL.parse(entry);
-      return (
-        allowed !== null &&
-        allowed.origin === url.origin &&
-        url.pathname.startsWith(allowed.pathname)
-      );
-    });
+    return this.options.allowlist.some((entry) => allowlistEntryMatches(entry, url));
   }
 
   private checkAddress(address: string): void {
@@ -118,4 +109,32 @@ export class UrlGuard {
       throw new UrlRefusedError('private_address', `points to a ${range} address`);
     }
   }
+}
+
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/**
+ * Why an allowlist entry is unusable, or undefined. An entry is `*` (any target), a host
+ * (`hooks.slack.com`, `127.0.0.1`: http or https to exactly that host, any port and path), or
+ * an http(s) URL (`https://hooks.example.com/team-a/`: the same scheme, host and port, and a
+ * path under its path).
+ */
+export function allowlistProblem(entry: string): string | undefined {
+  if (entry === '*' || HOST_NAME.test(entry) || ipaddr.isValid(entry)) return undefined;
+  const url = URL.parse(entry);
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    return `${entry} is neither a host name nor an http(s) URL`;
+  if (url.username || url.password || url.search || url.hash)
+    return `${entry}: credentials, query and fragment have no place in an allowlist entry`;
+  return undefined;
+}
+
+function allowlistEntryMatches(entry: string, url: URL): boolean {
+  if (entry === '*') return true;
+  if (!entry.includes('/')) return url.hostname.replace(/^\[|\]$/g, '') === entry.toLowerCase();
+  const allowed = URL.parse(entry);
+  return (
+    allowed !== null && allowed.origin === url.origin && url.pathname.startsWith(allowed.pathname)
+  );
 }

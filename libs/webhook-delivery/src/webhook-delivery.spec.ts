@@ -1,4 +1,4 @@
-import { renderBody } from './body-template';
+import { renderBody, templateProblem } from './body-template';
 import { signBody, verifySignature } from './signature';
 import { UrlGuard, UrlRefusedError } from './url-guard';
 
@@ -45,5 +45,55 @@ describe('webhook safety and signing', () => {
       group: 'us',
     });
     expect(JSON.parse(body)).toEqual({ text: 'say "hi" in us' });
+  });
+
+  it('renders sections over lists and leaves missing names empty', () => {
+    const body = renderBody(
+      '{"groups":"{{#groups}}{{key}}={{count}};{{/groups}}","x":"{{nope.deeper}}"}',
+      {
+        groups: [
+          { key: 'us', count: 3 },
+          { key: 'de', count: 1 },
+        ],
+      },
+    );
+    expect(JSON.parse(body)).toEqual({ groups: 'us=3;de=1;', x: '' });
+  });
+
+  it.each([
+    '{{constructor}}',
+    '{{constructor.constructor}}',
+    '{{#constructor.constructor}}return process.env{{/constructor.constructor}}',
+    '{{__proto__}}',
+    '{{rule.constructor.constructor}}',
+    '{{rule.name.constructor}}',
+    '{{groups.constructor.constructor}}',
+    '{{toString}}{{hasOwnProperty}}{{valueOf}}',
+    '{{&constructor.constructor}}',
+    '{{#rule}}{{#name}}{{__defineGetter__}}{{/name}}{{/rule}}',
+  ])('refuses %s, which names a prototype member, at save and at render', (template) => {
+    expect(templateProblem(template)).toMatch(/names \w+, which is not notification data/);
+    expect(() => renderBody(template, { rule: { name: 'r1' } })).toThrow(/unusable body template/);
+  });
+
+  it('refuses a template Mustache cannot parse, with its message', () => {
+    expect(templateProblem('{{#rule}}unclosed')).toMatch(/Unclosed section "rule"/);
+  });
+
+  it('reads only own data even for names that pass the check: no prototype, no environment', () => {
+    process.env.TEMPLATE_CANARY = 'canary-secret-value';
+    try {
+      const view = { rule: { name: 'r1' }, groups: [{ key: 'us' }] };
+      const template =
+        '{"a":"{{groups.length}}","b":"{{rule.name.length}}","c":"{{rule.name.big}}","d":"{{groups.map}}"}';
+      expect(templateProblem(template)).toBeUndefined();
+      const body = renderBody(template, view);
+      // Own data only: an array's length, a string's length; String.prototype.big and
+      // Array.prototype.map (which Mustache would call) are not own.
+      expect(JSON.parse(body)).toEqual({ a: '1', b: '2', c: '', d: '' });
+      expect(body).not.toContain('canary-secret-value');
+    } finally {
+      delete process.env.TEMPLATE_CANARY;
+    }
   });
 });

@@ -97,9 +97,13 @@ describe('webhook delivery to names the guard resolves itself (nothing leaves th
     expect(internal.bodies).toEqual([]);
   });
 
-  it('matches the allowlist by origin and path, not by string prefix', async () => {
+  it('matches a URL entry by origin and path and a host entry by host, never by string prefix', async () => {
     const guard = new UrlGuard({
-      allowlist: ['https://hooks.example.com', 'https://chat.example.com/team-a/'],
+      allowlist: [
+        'https://hooks.example.com',
+        'https://chat.example.com/team-a/',
+        'hooks.slack.com',
+      ],
       resolve: () => Promise.resolve(['93.184.216.34']),
     });
     const reason = (url: string) =>
@@ -113,5 +117,9 @@ describe('webhook delivery to names the guard resolves itself (nothing leaves th
     expect(await reason('https://chat.example.com/team-b/x')).toBe('not_allowlisted');
     expect(await reason('https://hooks.example.com/any/path')).toBeUndefined();
     expect(await reason('https://chat.example.com/team-a/hook')).toBeUndefined();
+    expect(await reason('https://hooks.slack.com/services/T0/B0/x')).toBeUndefined();
+    expect(await reason('http://hooks.slack.com:8080/x')).toBeUndefined();
+    expect(await reason('https://hooks.slack.com.evil.net/x')).toBe('not_allowlisted');
+    expect(await reason('https://evil.net/hooks.slack.com')).toBe('not_allowlisted');
   });
 });

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { allowlistProblem } from '@meetup/webhook-delivery';
 import {
   buildConfig,
   elasticsearchConfigFrom,
@@ -29,7 +30,14 @@ function alertingConfigFrom(source: EnvSource) {
       ALERTING_TICK_MS: env.positiveInt().default(1_000),
       ALERTING_LEASE_TTL_MS: env.positiveInt().default(15_000),
       ALERTING_CONCURRENCY: env.positiveInt().default(8),
-      WEBHOOK_ALLOWLIST: list().default([]),
+      WEBHOOK_ALLOWLIST: list()
+        .default([])
+        .superRefine((entries, ctx) => {
+          for (const entry of entries) {
+            const problem = allowlistProblem(entry);
+            if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+          }
+        }),
       WEBHOOK_ALLOW_PRIVATE: env.boolean().default(false),
       WEBHOOK_ALLOW_LOOPBACK: env.boolean().default(false),
     },

@@ -1,15 +1,17 @@
 import { parseRule, type Rule, type RuleProblem } from '@meetup/alert-rules';
-import { UrlRefusedError, type UrlGuard } from '@meetup/webhook-delivery';
+import { templateProblem, UrlRefusedError, type UrlGuard } from '@meetup/webhook-delivery';
 
 export type RuleCheck = { ok: true; rule: Rule } | { ok: false; problems: RuleProblem[] };
 
-/** Schema first, then every webhook URL against the allowlist and the address rules. */
+/** Schema first, then every webhook's body template, and its URL against the allowlist and the address rules. */
 export async function checkRule(input: unknown, guard: UrlGuard): Promise<RuleCheck> {
   const parsed = parseRule(input);
   if (!parsed.ok) return parsed;
   const problems: RuleProblem[] = [];
   for (const [i, action] of parsed.rule.actions.entries()) {
     if (action.type !== 'webhook') continue;
+    const template = action.body === undefined ? undefined : templateProblem(action.body);
+    if (template !== undefined) problems.push({ field: `actions.${i}.body`, message: template });
     try {
       await guard.check(action.url);
     } catch (error) {
