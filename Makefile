@@ -49,9 +49,10 @@ lint: install ## ESLint (type-checked, module boundaries) and Prettier, zero war
 format: install ## rewrite files with Prettier
 	npm run format
 
-test-unit: install ## unit tests (no engines needed), the chart's tests and rule checks included
+test-unit: install ## unit tests (no engines needed), the chart's tests and rule checks included; line coverage per app and lib in dist/coverage
 	tools/helm/ensure-helm.sh >/dev/null
-	npm run test:unit
+	npm run test:unit -- --coverage
+	node tools/coverage-report/report.mjs
 	tools/helm/check-rules.sh
 
 test-integration: build image ## integration tests and the chart end-to-end tier against the real engines (started and stopped here)
@@ -98,7 +99,7 @@ demo-down: ## stop the demo services and engines
 	$(DEMO_ENGINES) tools/engines/engines.sh down
 
 clean: ## remove build output (the download cache in .cache/ is kept)
-	rm -rf apps/*/dist libs/*/dist coverage
+	rm -rf apps/*/dist libs/*/dist coverage dist/coverage
 
 # Kubernetes: a real control plane on this machine (tools/k8s: etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler built from the Go module proxy, kwok for the nodes);

@@ -17,6 +17,17 @@ const infrastructurePackages = [
   '@opentelemetry/*',
 ];
 
+/** What a project serves: its own app's, or every app's (`scope:shared`). */
+const appScopes = [
+  'aggregator',
+  'alerting',
+  'batch',
+  'bootstrap',
+  'console',
+  'ingestor',
+  'simulator',
+];
+
 /**
  * Which libraries a project may use, by tag. Tests may in addition use the
  * test helpers and fixtures, which production code never does.
@@ -52,6 +63,13 @@ function moduleBoundaries(testLibs) {
         onlyDependOnLibsWithTags: ['type:logic', 'type:fixtures'],
         bannedExternalImports: infrastructurePackages,
       },
+      // By scope: an app and its own libs use their scope and the shared libs; a shared lib
+      // uses only shared libs (so alerting's rule language never leaks into the aggregator).
+      ...appScopes.map((scope) => ({
+        sourceTag: `scope:${scope}`,
+        onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
+      })),
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
     ],
   };
 }

@@ -23,14 +23,22 @@
 #   KAFKA_JAVA_HOME, ES_JAVA_HOME   force a JDK for one engine
 #   ES_RUN_AS              user Elasticsearch runs as when this script runs as root
 #                          (Elasticsearch refuses to run as root; default nobody)
+#   KAFKA_VERSION, ES_VERSION   try another version than the pin in versions.env
+#   ES_ZIP_SHA512_OVERRIDE sha512 of that other Elasticsearch zip, when Maven Central serves none
 # See README.md next to this file.
 set -euo pipefail
 
 ENGINES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$ENGINES_DIR/../.." && pwd)"
 
+# A version given in the environment wins over its pin (to try one before pinning it).
+_env_kafka_version="${KAFKA_VERSION:-}" _env_es_version="${ES_VERSION:-}"
 # shellcheck source=versions.env
 source "$ENGINES_DIR/versions.env"
+# The pinned zip checksum belongs to the pinned version only.
+[[ -z "$_env_es_version" || "$_env_es_version" == "$ES_VERSION" ]] || ES_ZIP_SHA512="${ES_ZIP_SHA512_OVERRIDE:-}"
+KAFKA_VERSION="${_env_kafka_version:-$KAFKA_VERSION}" ES_VERSION="${_env_es_version:-$ES_VERSION}"
+ES_ZIP_SHA512="${ES_ZIP_SHA512:-}"
 
 ENGINES_NAME="${ENGINES_NAME:-demo}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
@@ -245,7 +253,8 @@ pick_java() {
     echo "$above $above_major"; return 0
   fi
   die "$engine needs Java $min or newer (tested $min..$max). Found:${found:- no JDK}." \
-      "Install a JDK $min+ (e.g. apt-get install openjdk-${min}-jdk-headless) or point ${engine^^}_JAVA_HOME at one."
+      "Install a JDK $min+ (Debian's openjdk-<major>-jdk-headless where the release has one: Debian 12" \
+      "stops at 17; or an Eclipse Temurin JDK under /usr/lib/jvm) or point ${engine^^}_JAVA_HOME at one."
 }
 
 # ---------------------------------------------------------------------------- fetch
@@ -283,18 +292,28 @@ fetch_es() {
   zip="$DIST_DIR/elasticsearch-$ES_VERSION.zip"
   log "elasticsearch: downloading $url"
   curl -fsSL --retry 3 --connect-timeout 20 -o "$zip.part" "$url" || die "elasticsearch: download failed: $url"
-  # Maven Central serves .sha512 next to the zip (and always .sha1): check the strongest found.
-  for algo in sha512 sha1; do
-    if want="$(curl -fsSL --retry 3 "$url.$algo" 2>/dev/null)"; then
-      want="${want%% *}"; want="$(tr -d '[:space:]' <<<"$want")"
-      got="$("${algo}sum" "$zip.part" | cut -d' ' -f1)"
-      [[ "$got" == "$want" ]] || { rm -f "$zip.part"; die "elasticsearch: $algo mismatch for $url (got $got, want $want)"; }
-      log "elasticsearch: $algo verified ($(du -m "$zip.part" | cut -f1) MB)"
-      break
-    fi
-    want=""
-  done
-  [[ -n "$want" ]] || { rm -f "$zip.part"; die "elasticsearch: no .sha512/.sha1 checksum next to $url"; }
+  # The 9.x zips come without .sha512/.sha1 files next to them, so versions.env pins the
+  # sha512 of the pinned zip; without a pin, the strongest checksum served next to the zip.
+  want=""
+  if [[ -n "$ES_ZIP_SHA512" ]]; then
+    got="$(sha512sum "$zip.part" | cut -d' ' -f1)"
+    [[ "$got" == "$ES_ZIP_SHA512" ]] \
+      || { rm -f "$zip.part"; die "elasticsearch: sha512 mismatch for $url (got $got, pinned $ES_ZIP_SHA512)"; }
+    log "elasticsearch: sha512 verified against the pin ($(du -m "$zip.part" | cut -f1) MB)"
+    want="$ES_ZIP_SHA512"
+  else
+    for algo in sha512 sha1; do
+      if want="$(curl -fsSL --retry 3 "$url.$algo" 2>/dev/null)"; then
+        want="${want%% *}"; want="$(tr -d '[:space:]' <<<"$want")"
+        got="$("${algo}sum" "$zip.part" | cut -d' ' -f1)"
+        [[ "$got" == "$want" ]] || { rm -f "$zip.part"; die "elasticsearch: $algo mismatch for $url (got $got, want $want)"; }
+        log "elasticsearch: $algo verified ($(du -m "$zip.part" | cut -f1) MB)"
+        break
+      fi
+      want=""
+    done
+  fi
+  [[ -n "$want" ]] || { rm -f "$zip.part"; die "elasticsearch: no .sha512/.sha1 checksum next to $url (pin one as ES_ZIP_SHA512_OVERRIDE to try this version)"; }
   tmp="$DIST_DIR/es.tmp.$$"
   rm -rf "$tmp"; mkdir -p "$tmp"
   unzip -q "$zip.part" -d "$tmp" || { rm -rf "$tmp" "$zip.part"; die "elasticsearch: unzip failed"; }
@@ -633,13 +652,16 @@ es_health() {
 }
 
 es_start() {
-  local t0 pid java major port prefix
+  local t0 pid java major port prefix version
   t0=$(ms)
   mkdir -p "$ES_DIR/config" "$ES_DIR/data" "$ES_DIR/logs" "$ES_DIR/tmp"
 
   if pid="$(es_pid)"; then
     port="$(read_run_env "$ES_DIR/run.env" ES_PORT)"; port="${port:-$ES_PORT}"
     [[ "$port" == "$ES_PORT" ]] || warn "elasticsearch: instance '$ENGINES_NAME' already runs on port $port (ES_PORT=$ES_PORT ignored; run down first)"
+    version="$(read_run_env "$ES_DIR/run.env" VERSION)"
+    [[ -z "$version" || "$version" == "$ES_VERSION" ]] \
+      || warn "elasticsearch: instance '$ENGINES_NAME' runs $version, not $ES_VERSION (es-stop, es-start moves it; its data is upgraded in place)"
     log "elasticsearch: already running (pid $pid), checking 127.0.0.1:$port"
     es_wait_ready "$pid" "$port" "$t0"
     return 0
@@ -794,7 +816,10 @@ cmd_versions() {
   es_latest="$(curl -fsSL "$base/org/elasticsearch/distribution/integ-test-zip/elasticsearch/maven-metadata.xml" \
     | sed -n 's:.*<version>\([0-9][0-9.]*\)</version>.*:\1:p' | sort -V | tail -n1)" || es_latest="?"
   log "kafka          pinned $KAFKA_VERSION  newest on Maven Central $kafka_latest"
-  log "elasticsearch  pinned $ES_VERSION  newest on Maven Central $es_latest"
+  log "elasticsearch  pinned $ES_VERSION  newest in Maven Central's metadata $es_latest"
+  if [[ "$es_latest" != "?" && "$(printf '%s\n' "$es_latest" "$ES_VERSION" | sort -V | tail -n1)" != "$es_latest" ]]; then
+    log "               (the metadata lists no 9.x; 9.x zips are served at their paths unlisted, see README.md)"
+  fi
   log "(pins live in $ENGINES_DIR/versions.env)"
 }
 

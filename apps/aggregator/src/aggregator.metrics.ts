@@ -36,7 +36,7 @@ export class AggregatorMetrics {
     });
     this.recordsLate = new Counter({
       name: 'meetup_aggregator_records_late_total',
-      help: 'Valid records behind the watermark by more than the allowed lateness',
+      help: 'New answers behind the watermark by more than the allowed lateness (not counted; a late resend is a duplicate)',
       registers,
     });
     this.recordsDlq = new Counter({

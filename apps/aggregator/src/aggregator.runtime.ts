@@ -1,4 +1,3 @@
-import { setTimeout as pause } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { IndexAliases, RsvpValidator } from '@meetup/contracts';
@@ -15,6 +14,7 @@ import {
   type KafkaIdentity,
 } from '@meetup/kafka';
 import { needsOperator, type Logger, type Registry } from '@meetup/observability';
+import { backoffDelay, sleep } from '@meetup/retry';
 import {
   FailureReport,
   PrerequisiteWaiter,
@@ -27,10 +27,12 @@ import { AggregatorMetrics } from './aggregator.metrics';
 import { PartitionWorker } from './pipeline/partition-worker';
 import { RecordProcessor } from './pipeline/record-processor';
 import { RsvpConsumer } from './pipeline/rsvp-consumer';
-import { BulkWriter } from './sink/bulk-writer';
+import { aggregatorBulkWriter } from './sink/aggregator-bulk-writer';
 import { SnapshotStore } from './state/snapshot-store';
 
 const RESTART_AFTER_STOP_MS = 10_000;
+/** Between attempts to start consuming (Kafka not up yet, or the group denied). */
+const CONSUME_BACKOFF = { initialMs: 500, maxMs: 10_000, jitter: 0.2 };
 
 /** The real-time aggregates' aliases (AGGREGATOR_OUTPUTS=all). */
 const aggregateAliases: string[] = [
@@ -65,7 +67,7 @@ export class AggregatorRuntime {
     const name = (alias: string) => `${routing.indexPrefix}${alias}`;
     this.identity = kafkaIdentity(config.kafka);
     const metrics = new AggregatorMetrics(deps.registry);
-    const writer = new BulkWriter({
+    const writer = aggregatorBulkWriter({
       es,
       metrics,
       logger,
@@ -115,7 +117,6 @@ export class AggregatorRuntime {
     const worker = new PartitionWorker({
       processor: new RecordProcessor({ validator: new RsvpValidator(), aggregates }),
       writer,
-      snapshots,
       producer: this.producer,
       metrics,
       logger,
@@ -196,7 +197,7 @@ export class AggregatorRuntime {
       } catch (error) {
         await this.consumer.stop().catch(() => undefined);
         this.reportConsumeFailure(error, attempt);
-        await this.pause(Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
+        await sleep(backoffDelay(attempt, CONSUME_BACKOFF), this.halt.signal);
       }
     }
   }
@@ -208,7 +209,7 @@ export class AggregatorRuntime {
     const previous = this.starting;
     this.starting = (async () => {
       await previous;
-      await this.pause(RESTART_AFTER_STOP_MS);
+      await sleep(RESTART_AFTER_STOP_MS, this.halt.signal);
       if (this.halt.signal.aborted) return;
       await this.consumer.stop().catch(() => undefined);
       await this.consumeWhenPossible();
@@ -225,10 +226,6 @@ export class AggregatorRuntime {
     });
     if (needsOperator(failure)) this.consuming.record(failure);
     else this.deps.logger.warn({ err: error, attempt }, 'cannot consume yet, retrying');
-  }
-
-  private pause(ms: number): Promise<void> {
-    return pause(ms, undefined, { signal: this.halt.signal }).catch(() => undefined);
   }
 
   async stop(): Promise<void> {

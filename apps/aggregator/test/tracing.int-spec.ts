@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IHeaders } from 'kafkajs';
+import type { Consumer, IHeaders } from 'kafkajs';
 import { IndexAliases } from '@meetup/contracts';
 import {
   freePort,
@@ -125,6 +125,11 @@ describe('tracing through the pipeline', () => {
     );
   }, 240_000);
 
+  // A record reader is stopped after its test even when the records never came.
+  afterEach(async () => {
+    await Promise.all(readers.splice(0).map((reader) => reader.disconnect()));
+  });
+
   afterAll(async () => {
     for (const service of services.reverse()) await service.stop();
     await receiver.stop();
@@ -240,9 +245,13 @@ describe('tracing through the pipeline', () => {
   });
 });
 
+/** Record readers started by the running test (see the suite's afterEach). */
+const readers: Consumer[] = [];
+
 /** The first `count` records of a topic (any partition) with the trace context in their headers. */
 async function tracedRecords(topic: string, count: number): Promise<TracedRecord[]> {
   const consumer = testKafka().consumer({ groupId: uniqueName('trace-reader') });
+  readers.push(consumer);
   const found: TracedRecord[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });

@@ -7,6 +7,7 @@ import {
 } from '@meetup/elasticsearch';
 import { bootService, PrerequisiteWaiter, runMain } from '@meetup/service-runtime';
 import { AlertingRuntime } from './alerting.runtime';
+import { ApiExceptionFilter } from './api/api-exception.filter';
 import { serveOpenApi } from './api/openapi';
 import { AlertingModule, AlertingStartup } from './app.module';
 import { loadAlertingConfig } from './config/alerting.config';
@@ -52,7 +53,10 @@ runMain('alerting', async () => {
           elasticsearchReadinessCheck(elasticsearch, context),
           ...prerequisites.readinessChecks(),
         ],
-        configure: serveOpenApi,
+        configure: (app) => {
+          app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
+          serveOpenApi(app);
+        },
       };
     },
   });

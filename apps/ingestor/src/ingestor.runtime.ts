@@ -1,5 +1,5 @@
 import type { Admin, Kafka, TopicMessages } from 'kafkajs';
-import { DlqHeaders, RsvpValidator } from '@meetup/contracts';
+import { deadLetterHeaders, RsvpValidator } from '@meetup/contracts';
 import type { KafkaIdentity } from '@meetup/kafka';
 import type { Logger } from '@meetup/observability';
 import {
@@ -161,19 +161,13 @@ export class Ingestor {
         this.skip(source, position);
         return;
       }
-      const { code, field, message } = result.rejection;
+      const { code } = result.rejection;
       position.enqueued();
       this.buffer.push({
         topic: config.ingest.topics.dlq,
         key: null,
         value: raw,
-        headers: {
-          [DlqHeaders.reasonCode]: code,
-          [DlqHeaders.reasonField]: field,
-          [DlqHeaders.reasonMessage]: message.slice(0, 512),
-          [DlqHeaders.source]: source.name,
-          [DlqHeaders.receivedAt]: new Date().toISOString(),
-        },
+        headers: deadLetterHeaders(result.rejection, source.name, new Date()),
         source: source.name,
         watermark: position.received,
         dlqReason: code,

@@ -188,9 +188,9 @@ describe('the chart installed as a cluster would run it', () => {
         const produced: ProducedRecord[] = await consumeAll(testKafka('chart-e2e-reader'), topic);
         const reference = computeReference(produced);
         const valid = validRecords();
-        expect(new Set(produced.map((r) => rsvpKey(JSON.parse(r.value) as Rsvp)))).toEqual(
-          new Set(valid.map(rsvpKey)),
-        );
+        expect(
+          new Set(produced.map((r) => rsvpKey(JSON.parse(r.value.toString()) as Rsvp))),
+        ).toEqual(new Set(valid.map(rsvpKey)));
 
         const ends = await admin.fetchTopicOffsets(topic);
         const where = { prefix: `${id}-`, group: `${id}-aggregator`, topic };

@@ -1,4 +1,4 @@
-import { allIndexAliases } from '@meetup/contracts';
+import { IndexAliases } from '@meetup/contracts';
 import { parse as parseYaml } from 'yaml';
 import { named, ofKind, render, type K8sObject } from './support/helm';
 import { envOf, podTemplateOf } from './support/pods';
@@ -240,7 +240,7 @@ describe('Elasticsearch roles of the apps', () => {
           const alias = index.slice(prefix.length).replace(/(-p)?-?\*$/, '');
           expect({
             index,
-            known: alias === 'meetup_' || allIndexAliases.some((a) => a === alias),
+            known: alias === 'meetup_' || Object.values(IndexAliases).some((a) => a === alias),
           }).toEqual({
             index,
             known: true,

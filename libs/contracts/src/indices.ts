@@ -29,5 +29,3 @@ export const IndexAliases = {
 } as const;
 
 export type IndexAlias = (typeof IndexAliases)[keyof typeof IndexAliases];
-
-export const allIndexAliases: readonly IndexAlias[] = Object.values(IndexAliases);

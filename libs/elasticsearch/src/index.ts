@@ -8,3 +8,5 @@ export * from './time-partitions';
 export * from './templates/index-spec';
 export * from './templates/field-types';
 export * from './templates/analytics-templates';
+export * from './bulk-operations';
+export * from './bulk-writer';

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type logCreator } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type KafkaConfig as KafkaJsConfig,
+  type logCreator,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
 import type { KafkaConfig } from '@meetup/config';
 import { TLS_VERIFICATION_FAILURE, type Logger } from '@meetup/observability';
+import { fixKafkaRequestQueue } from './request-queue-fix';
 
 export interface KafkaClientOptions {
   config: KafkaConfig;
@@ -10,14 +19,33 @@ export interface KafkaClientOptions {
   overrides?: Partial<KafkaJsConfig>;
 }
 
+/**
+ * kafkajs with the project's producer default: records are spread by kafkajs's
+ * `DefaultPartitioner`, the Java client's murmur2 of the key, which kafkajs 2 already uses when
+ * none is named (it then warns on every producer it creates that its default changed in 2.0).
+ * Naming it keeps every key on the partition it has always gone to, so the per-key order the
+ * aggregator's exactness rests on holds across an upgrade, and keeps Java tools that write
+ * keyed records in agreement; `LegacyPartitioner` (kafkajs 1's) would move keys. A producer
+ * may still name another.
+ */
+class ProjectKafka extends Kafka {
+  override producer(config?: ProducerConfig): Producer {
+    return super.producer({
+      ...config,
+      createPartitioner: config?.createPartitioner ?? Partitioners.DefaultPartitioner,
+    });
+  }
+}
+
 /** A kafkajs client configured from the validated configuration, logging through pino. */
 export function createKafkaClient({ config, logger, overrides }: KafkaClientOptions): Kafka {
+  fixKafkaRequestQueue();
   const ssl = config.ssl
     ? config.caFile
       ? { ca: [readFileSync(config.caFile, 'utf8')] }
       : true
     : undefined;
-  return new Kafka({
+  return new ProjectKafka({
     clientId: config.clientId,
     brokers: config.brokers,
     ssl,

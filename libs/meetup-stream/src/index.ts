@@ -2,4 +2,3 @@
 export * from './stream-query';
 export * from './line-splitter';
 export * from './stream-connection';
-export * from './backoff';

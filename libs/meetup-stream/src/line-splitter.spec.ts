@@ -1,5 +1,4 @@
 import { LineSplitter } from './line-splitter';
-import { Backoff } from './backoff';
 import { parseStreamQuery, streamUrl } from './stream-query';
 
 describe('LineSplitter', () => {
@@ -31,20 +30,5 @@ describe('stream query', () => {
     expect(parseStreamQuery(new URLSearchParams('since_count=5'))).toEqual({
       position: { kind: 'since_count', count: 5 },
     });
-  });
-});
-
-describe('Backoff', () => {
-  it('doubles up to the cap and starts over after a reset', () => {
-    const backoff = new Backoff({ initialMs: 100, maxMs: 1_000, jitter: 0.5 }, () => 0);
-    expect([
-      backoff.next(),
-      backoff.next(),
-      backoff.next(),
-      backoff.next(),
-      backoff.next(),
-    ]).toEqual([100, 200, 400, 800, 1_000]);
-    backoff.reset();
-    expect(backoff.next()).toBe(100);
   });
 });

@@ -2,3 +2,4 @@ export * from './logger';
 export * from './metrics';
 export * from './tracing';
 export * from './dependency-status';
+export * from './process-warnings';

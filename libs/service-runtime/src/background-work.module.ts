@@ -2,8 +2,8 @@ import {
   Inject,
   Module,
   type DynamicModule,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from '@meetup/observability';
 
@@ -17,14 +17,19 @@ export interface BackgroundWork {
 
 const BACKGROUND_WORK = Symbol('BACKGROUND_WORK');
 
-class BackgroundWorkLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+/**
+ * Stops the work before any shutdown step closes a client (`onShutdown`, run in
+ * `onApplicationShutdown`): the work uses the clients, so it ends first — Nest runs the
+ * root module's shutdown hooks before those of the modules it imports.
+ */
+class BackgroundWorkLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(@Inject(BACKGROUND_WORK) private readonly work: BackgroundWork) {}
 
   onApplicationBootstrap(): Promise<void> {
     return this.work.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.work.stop();
   }
 }

@@ -9,6 +9,7 @@ import type { HttpConfig, TelemetryConfig } from '@meetup/config';
 import {
   createLogger,
   createMetricsRegistry,
+  routeProcessWarnings,
   startTracing,
   type Logger,
   type Registry,
@@ -68,6 +69,7 @@ export async function bootService(options: BootServiceOptions): Promise<ServiceC
     serviceName: options.telemetry.serviceName,
     level: options.telemetry.logLevel,
   });
+  routeProcessWarnings(logger);
   const tracing = startTracing(options.telemetry);
   const registry = createMetricsRegistry(options.telemetry.serviceName);
   const steps: (() => Promise<void>)[] = [() => tracing.shutdown()];

@@ -1,15 +1,18 @@
 import pino from 'pino';
 import { ConfigError } from '@meetup/config';
-import { DependencyFailureError } from '@meetup/observability';
+import { createLogger, DependencyFailureError, routeProcessWarnings } from '@meetup/observability';
 import { PrerequisiteTimeoutError } from './prerequisite-waiter';
 
 /**
  * Runs a service's start-up. Anything that fails before the service is up,
  * a bad configuration above all, ends the process with status 1 and one JSON
  * line on stderr that names the problem (and, for config, the variable; for
- * a dependency, what to fix).
+ * a dependency, what to fix). Process warnings (Node's, the libraries') are JSON lines
+ * from the start: through a logger of its own here, through the service's logger once
+ * `bootService` has it.
  */
 export function runMain(serviceName: string, start: () => Promise<unknown>): void {
+  routeProcessWarnings(createLogger({ serviceName, level: 'warn' }));
   start().catch((error: unknown) => {
     const logger = pino(
       { base: { service: serviceName }, formatters: { level: (label) => ({ level: label }) } },

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
 import { analyticsIndexSpecs, IndexBootstrapper } from '@meetup/elasticsearch';
 import { ensureTopics } from '@meetup/kafka';
 import {
@@ -35,6 +38,19 @@ async function createTopics(...names: (string | undefined)[]): Promise<void> {
     name ? [{ name, partitions: 1, replicationFactor: 1 }] : [],
   );
   await ensureTopics(admin, specs).finally(() => admin.disconnect());
+}
+
+/** Lines of a service's output that are not one JSON object each (logs are JSON lines only). */
+function notJsonLines(output: string): string[] {
+  return output.split('\n').filter((line) => {
+    if (line.trim() === '') return false;
+    try {
+      const parsed: unknown = JSON.parse(line);
+      return typeof parsed !== 'object' || parsed === null;
+    } catch {
+      return true;
+    }
+  });
 }
 
 // Each service gets names of its own, so booting it touches nothing another test uses.
@@ -113,6 +129,9 @@ describe.each(apps)('the $app service', ({ app, env, prepare, checks, badVariabl
     } finally {
       expect(await service.stop('SIGTERM')).toBe(0);
     }
+    // Node's TimeoutNegativeWarning (kafkajs) or any other process warning would be a text line.
+    expect(notJsonLines(service.output())).toEqual([]);
+    expect(service.output()).not.toMatch(/switched default partitioner/);
   });
 
   it('refuses to start with a bad configuration, naming the variable', async () => {
@@ -122,5 +141,39 @@ describe.each(apps)('the $app service', ({ app, env, prepare, checks, badVariabl
     const line = JSON.parse(output.trim().split('\n').pop()!) as { level: string; msg: string };
     expect(line.level).toBe('fatal');
     expect(line.msg).toContain(variable);
+  });
+});
+
+describe('a process warning in a service process', () => {
+  it('is one JSON line on stdout, once per kind, and nothing on stderr', async () => {
+    // runMain as every app's main.ts calls it; Node's own emitWarning, twice the same kind.
+    const runtime = resolve(__dirname, '../dist/index.js');
+    const script = `require(${JSON.stringify(runtime)}).runMain('warning-probe', async () => {
+      process.emitWarning('-1796059505545 is a negative number.\\nTimeout duration was set to 1.', 'TimeoutNegativeWarning');
+      process.emitWarning('-17 is a negative number.\\nTimeout duration was set to 1.', 'TimeoutNegativeWarning');
+      await new Promise((done) => setTimeout(done, 50));
+    });`;
+    const child = spawn(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'warn',
+      service: 'warning-probe',
+      warning: {
+        name: 'TimeoutNegativeWarning',
+        message: '-1796059505545 is a negative number.\nTimeout duration was set to 1.',
+      },
+    });
   });
 });

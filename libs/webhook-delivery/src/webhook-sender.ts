@@ -1,4 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import http from 'node:http';
+import https from 'node:https';
 import {
   injectTraceContext,
   SpanKind,
@@ -6,6 +7,7 @@ import {
   withSpan,
   type Span,
 } from '@meetup/observability';
+import { backoffDelay, sleep } from '@meetup/retry';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signBody } from './signature';
 import { UrlRefusedError, type UrlGuard } from './url-guard';
 
@@ -67,20 +69,24 @@ export class WebhookSender {
     }
     const attempts: DeliveryAttempt[] = [];
     for (let attempt = 1; attempt <= request.retries + 1; attempt++) {
-      const result = await this.attempt(request, attempt);
+      let result: DeliveryAttempt;
+      try {
+        result = await this.attempt(request, attempt);
+      } catch (error) {
+        if (error instanceof UrlRefusedError)
+          return { outcome: 'refused', attempts, error: error.reason };
+        throw error;
+      }
       attempts.push(result);
       this.options.onAttempt?.(result);
       if (result.error === undefined) return { outcome: 'delivered', attempts };
       if (!retriable(result.status)) break;
-      if (attempt <= request.retries) await sleep(this.backoff(request.backoffMs, attempt));
+      if (attempt <= request.retries) {
+        const backoff = { initialMs: request.backoffMs, maxMs: MAX_BACKOFF_MS, jitter: 0.5 };
+        await sleep(backoffDelay(attempt - 1, backoff, this.options.random));
+      }
     }
     return { outcome: 'failed', attempts, error: attempts.at(-1)?.error };
-  }
-
-  private backoff(base: number, attempt: number): number {
-    const exp = Math.min(MAX_BACKOFF_MS, base * 2 ** (attempt - 1));
-    const random = this.options.random ?? Math.random;
-    return Math.round(exp * (0.5 + random() / 2));
   }
 
   /** One attempt, one span (`webhook.attempt`) whose context goes out as `traceparent`. */
@@ -109,32 +115,56 @@ export class WebhookSender {
     if (request.secret) headers[SIGNATURE_HEADER] = signBody(request.body, request.secret);
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
+    const timeout = AbortSignal.timeout(request.timeoutMs);
     try {
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers,
-        body: request.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(request.timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      const ok = response.status >= 200 && response.status < 300;
-      return {
-        attempt,
-        status: response.status,
-        error: ok ? undefined : `http_${response.status}`,
-        latencyMs: latency(),
-      };
+      const status = await sendOnce(request, headers, this.options.guard, timeout);
+      const ok = status >= 200 && status < 300;
+      return { attempt, status, error: ok ? undefined : `http_${status}`, latencyMs: latency() };
     } catch (error) {
-      const timeout = error instanceof DOMException && error.name === 'TimeoutError';
+      // Refused when connecting (the name now resolves to a refused address): no retry.
+      if (error instanceof UrlRefusedError) throw error;
       return {
         attempt,
         status: undefined,
-        error: timeout ? 'timeout' : 'network',
+        error: timeout.aborted ? 'timeout' : 'network',
         latencyMs: latency(),
       };
     }
   }
+}
+
+/**
+ * One request, connected through the guard's `lookup` (every address connected to is
+ * checked), never following a redirect (a 3xx is the answer); resolves to the status.
+ */
+function sendOnce(
+  request: WebhookRequest,
+  headers: Record<string, string>,
+  guard: UrlGuard,
+  signal: AbortSignal,
+): Promise<number> {
+  const url = new URL(request.url);
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const outgoing = client.request(
+      url,
+      {
+        method: request.method,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(request.body)) },
+        lookup: guard.lookup,
+        signal,
+      },
+      (response) => {
+        response.resume();
+        response.once('end', () => {
+          resolve(response.statusCode ?? 0);
+        });
+        response.once('error', reject);
+      },
+    );
+    outgoing.once('error', reject);
+    outgoing.end(request.body);
+  });
 }
 
 /** The status, or why it failed, on the attempt's span (never the URL's path or headers). */

@@ -3,20 +3,6 @@ export function bucketStart(time: number, sizeMs: number): number {
   return Math.floor(time / sizeMs) * sizeMs;
 }
 
-/** Sliding windows `[end - lengthMs, end)` with `end` a multiple of `slideMs`. */
-export interface SlidingWindows {
-  lengthMs: number;
-  slideMs: number;
-}
-
-/** Ends of every sliding window that contains `time`, oldest first. */
-export function windowEndsContaining(time: number, windows: SlidingWindows): number[] {
-  const first = bucketStart(time, windows.slideMs) + windows.slideMs;
-  const ends: number[] = [];
-  for (let end = first; end - windows.lengthMs <= time; end += windows.slideMs) ends.push(end);
-  return ends;
-}
-
 /**
  * Counts per pane (keyed by pane start), answering window sums in O(log n)
  * from prefix sums. Panes may be appended in ascending order as they complete

@@ -1,10 +1,9 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
-import type { TimePartitionedIndex } from '@meetup/elasticsearch';
+import type { BulkWriter, TimePartitionedIndex } from '@meetup/elasticsearch';
 import type { Logger } from '@meetup/observability';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
-import type { BulkWriter } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
 import { ActivityRetention } from './activity-retention';
 import { runStage } from './combine-loop';

@@ -1,6 +1,6 @@
 import { withSpan, type Logger } from '@meetup/observability';
 import type { AggregatorMetrics } from '../aggregator.metrics';
-import { sleep } from '../sink/bulk-writer';
+import { sleep } from '@meetup/retry';
 
 /** One stage of the combine step (by-country buckets, or trending windows). */
 export interface CombineStage {

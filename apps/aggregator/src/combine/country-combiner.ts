@@ -1,9 +1,9 @@
 import type { Client } from '@elastic/elasticsearch';
 import { countryInfo } from '@meetup/country-info';
 import { bucketStart } from '@meetup/windowing';
+import type { BulkWriter } from '@meetup/elasticsearch';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
-import type { BulkWriter } from '../sink/bulk-writer';
 import { activityReach, countryBucketRows } from './activity-queries';
 import type { CombineStage, PhaseLaps } from './combine-loop';
 import type { StageProgress, StageProgressStore } from './stage-progress';
@@ -84,7 +84,10 @@ export class CountryCombiner implements CombineStage {
         },
       };
     });
-    await this.options.writer.write('aggregates', this.written.changed(documents), keepGoing, true);
+    await this.options.writer.write('aggregates', this.written.changed(documents), {
+      keepGoing,
+      refresh: true,
+    });
     laps.lap('write');
     const finalBefore = Number.isFinite(closedBefore)
       ? Math.max(progress.final_before, Math.min(bucketStart(closedBefore, size), reach))

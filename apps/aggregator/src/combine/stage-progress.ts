@@ -46,7 +46,7 @@ export class StageProgressStore {
   /** The progress so far and the new cycle's stamp (above every earlier one, taken before its reads). */
   async begin(): Promise<{ progress: StageProgress; stamp: number }> {
     const progress = (this.current ??= await this.load());
-    const stamp = (this.lastStamp = Math.max(Date.now(), this.lastStamp + 1, progress.stamp + 1));
+    const stamp = (this.lastStamp = nextStamp(Date.now(), this.lastStamp, progress.stamp));
     return { progress, stamp };
   }
 
@@ -69,15 +69,27 @@ export class StageProgressStore {
       { index: this.index, id: this.id },
       { ignore: [404] },
     );
-    return (
-      (found.found ? found._source : undefined) ?? {
-        kind: 'combine',
-        stage: this.stage,
-        final_before: 0,
-        offsets: {},
-        stamp: 0,
-        updated_at: new Date(0).toISOString(),
-      }
-    );
+    return (found.found ? found._source : undefined) ?? noProgress(this.stage);
   }
+}
+
+/**
+ * A cycle's stamp (the progress document's external version): above this member's earlier
+ * stamps even when its clock stands still or steps back, and above the stored one even when a
+ * former leader's clock ran ahead, so that the new leader's writes are never refused.
+ */
+export function nextStamp(now: number, lastStamp: number, storedStamp: number): number {
+  return Math.max(now, lastStamp + 1, storedStamp + 1);
+}
+
+/** The progress of a stage that never completed a cycle: nothing final, no activity included. */
+export function noProgress(stage: string): StageProgress {
+  return {
+    kind: 'combine',
+    stage,
+    final_before: 0,
+    offsets: {},
+    stamp: 0,
+    updated_at: new Date(0).toISOString(),
+  };
 }

@@ -2,9 +2,9 @@ import type { Client } from '@elastic/elasticsearch';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { countryInfo } from '@meetup/country-info';
 import { bucketStart } from '@meetup/windowing';
+import type { BulkWriter } from '@meetup/elasticsearch';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
-import type { BulkWriter } from '../sink/bulk-writer';
 import { activityBounds, activityReach, topicPanes } from './activity-queries';
 import type { ActivityRetention } from './activity-retention';
 import type { CombineStage, PhaseLaps } from './combine-loop';
@@ -109,7 +109,7 @@ export class TrendingCombiner implements CombineStage {
     );
     // Visible at the next periodic refresh (1 s): forcing one per request costs
     // Elasticsearch more than the live by-country buckets can spare.
-    await this.options.writer.write('aggregates', this.written.changed(documents), keepGoing);
+    await this.options.writer.write('aggregates', this.written.changed(documents), { keepGoing });
     laps.lap('write');
     // Part of what the snapshots hold is left for the next cycle (read or row budget).
     const behind = sliced || upTo < emitUpTo;

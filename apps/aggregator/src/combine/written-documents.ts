@@ -1,7 +1,8 @@
-import type { BulkDocument } from '../sink/bulk-writer';
+import type { BulkDocument } from '@meetup/elasticsearch';
 
 /** A by-country or trending document: ids from the data, external version = the cycle's stamp. */
 export type AggregateDocument = BulkDocument<null> & {
+  id: string;
   doc: { final: boolean; updated_at: string };
 };
 

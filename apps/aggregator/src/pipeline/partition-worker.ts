@@ -1,4 +1,7 @@
 import type { Producer } from 'kafkajs';
+import { deadLetterHeaders, DlqReason } from '@meetup/contracts';
+import type { BulkDocument, BulkWriter } from '@meetup/elasticsearch';
+import { chunksOfBytes, KAFKA_REQUEST_BYTES } from '@meetup/kafka';
 import {
   contextWithParent,
   injectTraceContext,
@@ -8,20 +11,12 @@ import {
   type Logger,
 } from '@meetup/observability';
 import type { AggregatorMetrics } from '../aggregator.metrics';
-import type { BulkDocument, BulkWriter } from '../sink/bulk-writer';
-import type { SnapshotStore } from '../state/snapshot-store';
 import type { PartitionState } from './partition-state';
-import {
-  deadLetterHeaders,
-  type DeadLetter,
-  type InputRecord,
-  type RecordProcessor,
-} from './record-processor';
+import type { DeadLetter, InputRecord, RecordProcessor } from './record-processor';
 
 export interface PartitionWorkerOptions {
   processor: RecordProcessor;
   writer: BulkWriter;
-  snapshots: SnapshotStore;
   producer: Producer;
   metrics: AggregatorMetrics;
   logger: Logger;
@@ -105,7 +100,7 @@ export class PartitionWorker {
         ref: a.record,
       })),
     ];
-    const rejected = await withSpan(
+    const { dropped } = await withSpan(
       'aggregator.write',
       {
         attributes: {
@@ -113,16 +108,20 @@ export class PartitionWorker {
           'meetup.documents.activity': batch.activity.length,
         },
       },
-      () => writer.write('rsvps', documents, keepGoing),
+      () => writer.write('rsvps', documents, { keepGoing }),
     );
+    // Valid records whose document Elasticsearch refused for good (a mapping error): retrying
+    // cannot help, and the partition must go on. A raw and an activity document of one record
+    // may both be refused: the record goes to the DLQ once.
+    const refused = new Map(dropped.map((d) => [d.ref, d]));
     const deadLetters: DeadLetter[] = [
       ...batch.deadLetters,
-      ...rejected.map((r) => ({
-        record: r.ref,
+      ...[...refused.values()].map((d) => ({
+        record: d.ref,
         rejection: {
-          code: 'invalid_field' as const,
+          code: DlqReason.EsRejected,
           field: '',
-          message: `elasticsearch rejected the document (${r.status}): ${r.reason}`,
+          message: `elasticsearch refused the document for ${d.operation.index} (${d.status}): ${d.reason}`,
         },
       })),
     ];
@@ -150,20 +149,25 @@ export class PartitionWorker {
       'messaging.destination.name': this.options.dlqTopic,
       'messaging.batch.message_count': letters.length,
     };
-    await withSpan('aggregator.dlq', { kind: SpanKind.PRODUCER, attributes }, () =>
-      this.options.producer.send({
-        topic: this.options.dlqTopic,
-        acks: -1,
-        messages: letters.map((letter) => {
-          const headers: Record<string, string> = {
-            ...deadLetterHeaders(letter, source, receivedAt),
-            'dlq.source.offset': String(letter.record.offset),
-          };
-          injectTraceContext(headers);
-          return { key: letter.record.key, value: letter.record.value, headers };
-        }),
-      }),
-    );
+    await withSpan('aggregator.dlq', { kind: SpanKind.PRODUCER, attributes }, async () => {
+      const messages = letters.map((letter) => {
+        const headers: Record<string, string> = {
+          ...deadLetterHeaders(letter.rejection, source, receivedAt),
+          'dlq.source.offset': String(letter.record.offset),
+        };
+        injectTraceContext(headers);
+        return { key: letter.record.key, value: letter.record.value, headers };
+      });
+      // Requests of at most KAFKA_REQUEST_BYTES, in order: the broker refuses a record batch over
+      // its limit for good, and one batch of large dead letters stalled the partition forever.
+      for (const chunk of chunksOfBytes(messages, KAFKA_REQUEST_BYTES)) {
+        await this.options.producer.send({
+          topic: this.options.dlqTopic,
+          acks: -1,
+          messages: chunk,
+        });
+      }
+    });
     for (const letter of letters) {
       this.options.metrics.recordsDlq.inc({ reason: letter.rejection.code });
       this.options.logger.warn(

@@ -58,6 +58,21 @@ describe('RecordProcessor', () => {
     expect(out.counts.late).toBe(1);
   });
 
+  it('puts every record in exactly one count: a late resend is a duplicate, not also late', () => {
+    const state = fresh();
+    const out = processor.process(state, [
+      record(rsvp(1, 1_000_000)),
+      record(rsvp(2, 1_000_000 - 60_000)),
+      record(rsvp(3, 2_000_000)),
+      // Now 2 min behind the watermark: a resend of 2, a new answer of 2, a new RSVP.
+      record(rsvp(2, 1_000_000 - 60_000)),
+      record(rsvp(2, 1_000_000 - 50_000, 'no')),
+      record(rsvp(4, 1_000_000)),
+    ]);
+    expect(out.counts).toEqual({ valid: 6, counted: 3, duplicate: 1, late: 2 });
+    expect(out.counts.counted + out.counts.duplicate + out.counts.late).toBe(out.counts.valid);
+  });
+
   it('turns poison into dead letters and moves the offset past them', () => {
     const state = fresh();
     const out = processor.process(state, [record('{oops'), record({ rsvp_id: 'x' })]);

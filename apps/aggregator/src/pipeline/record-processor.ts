@@ -1,8 +1,7 @@
 import {
   attendeesOf,
-  DlqHeaders,
+  type DeadLetterReason,
   type RsvpValidator,
-  type Rejection,
   type Rsvp,
 } from '@meetup/contracts';
 import type { SpanContext } from '@meetup/observability';
@@ -32,7 +31,7 @@ export interface ActivityDocument {
 
 export interface DeadLetter {
   record: InputRecord;
-  rejection: Rejection;
+  rejection: DeadLetterReason;
 }
 
 export interface ProcessedBatch {
@@ -98,15 +97,19 @@ export class RecordProcessor {
       record,
     });
     if (!this.options.aggregates) return;
+    // Each record lands in one count: duplicate (it changes nothing, however late), late (a
+    // new answer past the allowed lateness, kept out of the aggregates), or counted.
     const late = state.watermark.isLate(rsvp.mtime);
-    if (late) out.counts.late += 1;
     const verdict = state.dedup.apply(rsvp, state.watermark.value);
     state.watermark.advance(rsvp.mtime);
     if (verdict !== 'first' && verdict !== 'changed') {
       out.counts.duplicate += 1;
       return;
     }
-    if (late) return;
+    if (late) {
+      out.counts.late += 1;
+      return;
+    }
     out.counts.counted += 1;
     out.activity.push({
       id: `${rsvp.rsvp_id}:${rsvp.mtime}`,
@@ -133,20 +136,5 @@ function activityOf(rsvp: Rsvp, partition: number): ActivityDocument {
     guests: rsvp.guests,
     attendees: attendeesOf(rsvp),
     topics,
-  };
-}
-
-/** Kafka headers of a dead letter (`DlqHeaders` of the contract). */
-export function deadLetterHeaders(
-  letter: DeadLetter,
-  source: string,
-  receivedAt: Date,
-): Record<string, string> {
-  return {
-    [DlqHeaders.reasonCode]: letter.rejection.code,
-    [DlqHeaders.reasonField]: letter.rejection.field,
-    [DlqHeaders.reasonMessage]: letter.rejection.message.slice(0, 1024),
-    [DlqHeaders.source]: source,
-    [DlqHeaders.receivedAt]: receivedAt.toISOString(),
   };
 }

@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { spanContextOf, type Logger } from '@meetup/observability';
+import { backoffDelay, sleep } from '@meetup/retry';
 import type { AggregatorMetrics } from '../aggregator.metrics';
-import { sleep } from '../sink/bulk-writer';
 import type { SnapshotStore } from '../state/snapshot-store';
 import type { PartitionState } from './partition-state';
 import type { PartitionWorker } from './partition-worker';
@@ -24,6 +24,8 @@ export interface RsvpConsumerOptions {
   onStopped: (error: Error) => void;
 }
 
+const SNAPSHOT_READ_BACKOFF = { initialMs: 200, maxMs: 5_000, jitter: 0.5 };
+
 /**
  * The consumer group member. Each partition's state is loaded from its
  * snapshot when the partition is first seen, records before the snapshot's
@@ -37,12 +39,17 @@ export class RsvpConsumer {
   private readonly locks = new Map<number, Promise<void>>();
   private ticker: NodeJS.Timeout | undefined;
   private running = false;
+  /** Aborted by `stop`: cuts the wait between snapshot reads short. */
+  private halt = new AbortController();
+  /** A tenth of the session timeout: several beats fit in it even on a busy machine. */
+  private readonly heartbeatIntervalMs: number;
 
   constructor(private readonly options: RsvpConsumerOptions) {
+    this.heartbeatIntervalMs = Math.max(500, Math.floor(options.sessionTimeoutMs / 10));
     this.consumer = options.kafka.consumer({
       groupId: options.group,
       sessionTimeout: options.sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
+      heartbeatInterval: this.heartbeatIntervalMs,
       maxBytesPerPartition: options.maxBytesPerPartition,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
@@ -66,6 +73,7 @@ export class RsvpConsumer {
 
   async start(): Promise<void> {
     this.running = true;
+    this.halt = new AbortController();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await this.consumer.run({
@@ -79,16 +87,35 @@ export class RsvpConsumer {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.halt.abort();
     if (this.ticker) clearInterval(this.ticker);
     await this.consumer.disconnect();
   }
 
+  /**
+   * Handles one partition batch while heartbeating on a timer: a bulk request can outlast the
+   * session timeout (Elasticsearch slowed to 10-30 s), and kafkajs heartbeats only when asked
+   * from inside the handler; without it the coordinator evicts this member and rebalances.
+   */
   private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const beat = setInterval(() => {
+      if (payload.isRunning() && !payload.isStale()) payload.heartbeat().catch(() => undefined);
+    }, this.heartbeatIntervalMs);
+    try {
+      await this.handleBatch(payload);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const partition = batch.partition;
     const first = batch.messages[0];
     if (!first) return;
     const state = await this.stateOf(partition, Number(first.offset));
+    // Stopping before the state could be read: the batch is left for the next owner.
+    if (!state) return;
     if (Number(first.offset) > state.nextOffset) {
       // Kafka resumed after our snapshot (a batch was abandoned): go back to it.
       this.consumer.seek({ topic: batch.topic, partition, offset: String(state.nextOffset) });
@@ -129,7 +156,10 @@ export class RsvpConsumer {
     }
   }
 
-  private async stateOf(partition: number, firstOffset: number): Promise<PartitionState> {
+  private async stateOf(
+    partition: number,
+    firstOffset: number,
+  ): Promise<PartitionState | undefined> {
     const known = this.states.get(partition);
     if (known) return known;
     let loaded: PartitionState | undefined;
@@ -139,7 +169,8 @@ export class RsvpConsumer {
         break;
       } catch (error) {
         this.options.logger.warn({ err: error, partition }, 'snapshot not readable yet, retrying');
-        await sleep(Math.min(5_000, 200 * 2 ** attempt));
+        const delay = backoffDelay(attempt, SNAPSHOT_READ_BACKOFF);
+        if (!(await sleep(delay, this.halt.signal))) return undefined;
       }
     }
     // No snapshot: the group never wrote this partition, and it starts at the beginning.

@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { IndexAliases } from '@meetup/contracts';
 import { analyticsIndexSpecs, IndexBootstrapper } from '@meetup/elasticsearch';
+import { chunksOfBytes } from '@meetup/kafka';
 import {
   startService,
   testElasticsearch,
@@ -96,21 +97,22 @@ export class AggregationHarness {
     return service;
   }
 
+  /** Produces in requests the broker accepts (`chunksOfBytes`: its batch limit is 1 MiB). */
   async produce(records: readonly ProducedRecord[]): Promise<void> {
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    for (let i = 0; i < records.length; i += 2_000) {
-      const byPartition = new Map<number, { value: string; partition: number }[]>();
-      for (const r of records.slice(i, i + 2_000)) {
+    for (const chunk of chunksOfBytes(records)) {
+      const byPartition = new Map<number, ProducedRecord[]>();
+      for (const r of chunk) {
         const list = byPartition.get(r.partition) ?? [];
-        list.push({ value: r.value, partition: r.partition });
+        list.push(r);
         byPartition.set(r.partition, list);
       }
       await producer.sendBatch({
         acks: -1,
         topicMessages: [...byPartition.values()].map((messages) => ({
           topic: this.topic,
-          messages,
+          messages: messages.map(({ value, partition }) => ({ value, partition })),
         })),
       });
     }

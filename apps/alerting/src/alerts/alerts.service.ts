@@ -10,6 +10,7 @@ import {
 } from '@meetup/alert-rules';
 import { ApiError } from '../api/api-error';
 import { AlertStateStore, StateConflictError } from '../store/alert-state-store';
+import { RuleStore } from '../store/rule-store';
 
 export interface AlertListing {
   rule_id: string;
@@ -27,7 +28,10 @@ const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undef
 /** Alert listing and the operator's commands; commands retry on a concurrent evaluation. */
 @Injectable()
 export class AlertsService {
-  constructor(private readonly states: AlertStateStore) {}
+  constructor(
+    private readonly states: AlertStateStore,
+    private readonly rules: RuleStore,
+  ) {}
 
   async list(filter: { ruleId?: string; status?: string }): Promise<AlertListing[]> {
     const all = await this.states.all();
@@ -56,7 +60,9 @@ export class AlertsService {
     return this.command(ruleId, (s) => unacknowledge(s, group, Date.now()));
   }
 
-  snooze(ruleId: string, until: number, group?: string) {
+  /** A rule may be snoozed before it ever fired, but it must exist. */
+  async snooze(ruleId: string, until: number, group?: string) {
+    if (!(await this.rules.get(ruleId))) throw new ApiError('rule_not_found', `no rule ${ruleId}`);
     return this.command(ruleId, (s) => snooze(s, until, group));
   }
 

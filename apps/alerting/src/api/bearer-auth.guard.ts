@@ -22,9 +22,11 @@ export class BearerAuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<{ headers: { authorization?: string } }>();
-    const header = request.headers.authorization ?? '';
-    const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
-    if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
+    // RFC 6750: the `Bearer` scheme, one space, the token; a bare token is not a credential.
+    const match = /^Bearer ([\x21-\x7e]+)$/i.exec(request.headers.authorization ?? '');
+    const given = Buffer.from(match?.[1] ?? '');
+    if (match && given.length === this.expected.length && timingSafeEqual(given, this.expected))
+      return true;
     throw new UnauthorizedException({
       error: 'unauthorized',
       message: 'a valid bearer token is required',

@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import { BulkWriteError, BulkWriter } from '@meetup/elasticsearch';
 
 /** A line of meetup_alert_history: an evaluation, or one notification attempt. Never holds secrets. */
 export interface HistoryRecord {
@@ -20,20 +21,27 @@ export interface HistoryRecord {
   replica: string;
 }
 
+/** Appends history lines (ids chosen by Elasticsearch: a line is never rewritten). */
 export class HistoryWriter {
-  constructor(
-    private readonly es: Client,
-    private readonly index: string,
-  ) {}
+  private readonly writer: BulkWriter;
 
+  constructor(
+    es: Client,
+    private readonly index: string,
+  ) {
+    this.writer = new BulkWriter({ client: es });
+  }
+
+  /** Rejects when a line is refused or not stored after the writer's retries. */
   async write(records: HistoryRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const result = await this.es.bulk({
-      operations: records.flatMap((r) => [{ index: { _index: this.index } }, r]),
-    });
-    if (result.errors) {
-      const reason = result.items.find((i) => i.index?.error)?.index?.error?.reason;
-      throw new Error(`writing alert history failed: ${reason ?? 'unknown'}`);
+    const { dropped } = await this.writer.write(
+      'alert-history',
+      records.map((doc) => ({ index: this.index, doc, ref: null })),
+    );
+    const [first] = dropped;
+    if (first) {
+      throw new BulkWriteError(`writing alert history failed: ${first.reason}`);
     }
   }
 }

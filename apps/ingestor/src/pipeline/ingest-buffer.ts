@@ -50,9 +50,16 @@ export class IngestBuffer {
     });
   }
 
-  /** Up to `max` records from the head, in order. */
-  take(max: number): PendingRecord[] {
-    const taken = this.records.slice(0, max);
+  /** From the head, in order: at most `max` records and `maxBytes` of values (one at least). */
+  take(max: number, maxBytes = Infinity): PendingRecord[] {
+    let count = 0;
+    let bytes = 0;
+    for (const record of this.records) {
+      if (count >= max || (count > 0 && bytes + record.value.length > maxBytes)) break;
+      bytes += record.value.length;
+      count += 1;
+    }
+    const taken = this.records.slice(0, count);
     this.records = this.records.slice(taken.length);
     if (this.pressured && this.records.length <= this.capacity / 2) this.setPressure(false);
     return taken;

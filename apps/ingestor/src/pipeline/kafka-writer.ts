@@ -1,6 +1,5 @@
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
-import { describeKafkaFailure, type KafkaIdentity } from '@meetup/kafka';
-import { Backoff } from '@meetup/meetup-stream';
+import { describeKafkaFailure, KAFKA_REQUEST_BYTES, type KafkaIdentity } from '@meetup/kafka';
 import {
   injectTraceContext,
   needsOperator,
@@ -9,6 +8,7 @@ import {
   type Logger,
   type Span,
 } from '@meetup/observability';
+import { Backoff, sleep } from '@meetup/retry';
 import type { FailureReport } from '@meetup/service-runtime';
 import type { IngestorMetrics } from '../ingestor.metrics';
 import type { IngestBuffer, PendingRecord } from './ingest-buffer';
@@ -68,7 +68,8 @@ export class KafkaWriter {
     while (this.running) {
       await buffer.waitForRecords(IDLE_WAKE_MS);
       if (buffer.size > 0 && buffer.size < batchMaxRecords && lingerMs > 0) await sleep(lingerMs);
-      const batch = buffer.take(batchMaxRecords);
+      // One batch is one produce request: bounded in bytes too, or the broker refuses it for good.
+      const batch = buffer.take(batchMaxRecords, KAFKA_REQUEST_BYTES);
       this.options.metrics.bufferFill.set(buffer.fillRatio);
       if (batch.length > 0) await this.deliver(batch);
       await this.deliverOptional(this.options.checkpoints());
@@ -172,8 +173,4 @@ function groupByTopic(records: PendingRecord[]): TopicMessages[] {
     entry.messages.push({ key: record.key, value: record.value, headers });
   }
   return [...byTopic.values()];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,12 +1,11 @@
 import {
-  Backoff,
   openStream,
   streamUrl,
-  type BackoffOptions,
   type StreamConnection,
   type StreamPosition,
 } from '@meetup/meetup-stream';
 import type { Logger } from '@meetup/observability';
+import { Backoff, sleep, type BackoffOptions } from '@meetup/retry';
 import type { SourceSpec } from '../config/ingestor.config';
 import type { IngestorMetrics } from '../ingestor.metrics';
 import type { IngestBuffer } from '../pipeline/ingest-buffer';
@@ -31,9 +30,9 @@ export interface SourceReaderOptions {
  */
 export class SourceReader {
   private connection: StreamConnection | undefined;
-  private stopped = false;
+  /** Aborted by `stop`: ends the loop and cuts its waits short. */
+  private readonly halt = new AbortController();
   private loop: Promise<void> | undefined;
-  private wakeStop: (() => void) | undefined;
   private readonly backoff: Backoff;
 
   constructor(private readonly options: SourceReaderOptions) {
@@ -49,9 +48,8 @@ export class SourceReader {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.halt.abort();
     this.connection?.close();
-    this.wakeStop?.();
     await this.loop;
   }
 
@@ -61,11 +59,10 @@ export class SourceReader {
     while (!this.stopped) {
       if (!first) {
         metrics.reconnects.inc({ source: source.name });
-        await this.sleep(this.backoff.next());
+        await sleep(this.backoff.next(), this.halt.signal);
       }
       first = false;
-      await this.waitForRoom();
-      if (this.halted) return;
+      if (!(await this.waitForRoom())) return;
       const position = this.resumePosition();
       const sinceMtime = position.kind === 'since_mtime' ? position.mtime : undefined;
       try {
@@ -84,8 +81,8 @@ export class SourceReader {
     }
   }
 
-  private get halted(): boolean {
-    return this.stopped;
+  private get stopped(): boolean {
+    return this.halt.signal.aborted;
   }
 
   private async connect(url: string): Promise<{ closed: Promise<Error | undefined> }> {
@@ -111,17 +108,11 @@ export class SourceReader {
     return initial === undefined ? { kind: 'live' } : { kind: 'since_mtime', mtime: initial };
   }
 
-  private async waitForRoom(): Promise<void> {
-    while (this.options.buffer.underPressure && !this.stopped) await this.sleep(100);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeStop = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  /** Resolves true once the buffer has room, false if the reader stopped meanwhile. */
+  private async waitForRoom(): Promise<boolean> {
+    while (this.options.buffer.underPressure && !this.stopped) {
+      await sleep(100, this.halt.signal);
+    }
+    return !this.stopped;
   }
 }

@@ -1,6 +1,6 @@
 import { recordedLines } from '@meetup/fixtures';
-import { HostileCategories, hostileInputs, type HostileCategory } from '@meetup/hostile-rsvps';
-import { RsvpValidator } from './rsvp-validator';
+import { HostileCategories, hostileInputs, type HostileCategory } from './hostile-inputs';
+import { RsvpValidator } from '@meetup/contracts';
 
 describe('the RSVP validator against 10,000 hostile inputs', () => {
   const validator = new RsvpValidator();

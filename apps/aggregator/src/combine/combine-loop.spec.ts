@@ -1,0 +1,136 @@
+import { Writable } from 'node:stream';
+import { createLogger, Registry } from '@meetup/observability';
+import { AggregatorMetrics } from '../aggregator.metrics';
+import { PhaseLaps, runStage, type CombineStage } from './combine-loop';
+
+/** A stage that answers each cycle from a script: true (more ready), false, or an error. */
+class ScriptedStage implements CombineStage {
+  readonly name = 'country';
+  resets = 0;
+  readonly cycles: number[] = [];
+
+  constructor(
+    private readonly script: (boolean | Error)[],
+    private readonly onCycle: () => void = () => undefined,
+  ) {}
+
+  reset(): void {
+    this.resets += 1;
+  }
+
+  cycle(_keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
+    this.cycles.push(Date.now());
+    laps.lap('read');
+    this.onCycle();
+    const next = this.script.shift() ?? false;
+    return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+  }
+}
+
+function setUp() {
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger(
+    { serviceName: 'aggregator', level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
+  return { logs, logger, metrics: new AggregatorMetrics(new Registry()) };
+}
+
+/** Lets the fake clock run until the stage's loop has ended (it waits an interval after its last cycle). */
+async function finished(running: Promise<void>): Promise<void> {
+  await jest.advanceTimersByTimeAsync(5_000);
+  await running;
+}
+
+/** Leading for `cycles` cycles of the stage, then not. */
+function leadingFor(stage: ScriptedStage, cycles: number): () => boolean {
+  return () => stage.cycles.length < cycles;
+}
+
+describe('runStage', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('does nothing, not even a reset, when this member does not lead', async () => {
+    const { logger, metrics } = setUp();
+    const stage = new ScriptedStage([]);
+    await runStage(stage, 500, () => false, metrics, logger);
+    expect(stage.resets).toBe(0);
+    expect(stage.cycles).toEqual([]);
+  });
+
+  it('starts from the stored progress (reset) and runs a cycle every interval, start to start', async () => {
+    const { logger, metrics } = setUp();
+    const stage = new ScriptedStage([false, false, false], () => {
+      jest.advanceTimersByTime(200);
+    });
+    const running = runStage(stage, 500, leadingFor(stage, 3), metrics, logger);
+    await finished(running);
+    expect(stage.resets).toBe(1);
+    expect(stage.cycles).toEqual([1_000_000, 1_000_500, 1_001_000]);
+  });
+
+  it('goes straight on while a cycle stopped at its budget with more to combine', async () => {
+    const { logger, metrics } = setUp();
+    const stage = new ScriptedStage([true, true, false]);
+    const running = runStage(stage, 500, leadingFor(stage, 4), metrics, logger);
+    await finished(running);
+    expect(stage.cycles).toEqual([1_000_000, 1_000_000, 1_000_000, 1_000_500]);
+  });
+
+  it('logs a failed cycle and tries again at the next interval', async () => {
+    const { logs, logger, metrics } = setUp();
+    const stage = new ScriptedStage([new Error('search failed'), false]);
+    const running = runStage(stage, 500, leadingFor(stage, 2), metrics, logger);
+    await finished(running);
+    expect(stage.cycles).toEqual([1_000_000, 1_000_500]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'combine cycle failed, retrying',
+        stage: 'country',
+        err: expect.objectContaining({ message: 'search failed' }) as unknown,
+      }),
+    );
+  });
+
+  it('records each phase of a cycle', async () => {
+    const { logs, logger, metrics } = setUp();
+    const stage = new ScriptedStage([false]);
+    await finished(runStage(stage, 500, leadingFor(stage, 1), metrics, logger));
+    const cycle = logs.find((l) => l.msg === 'combine cycle');
+    expect(cycle).toMatchObject({ stage: 'country', behind: false, ms: { read: 0 } });
+    const phases = await metrics.combinePhaseLatency.get();
+    expect(phases.values).toContainEqual(
+      expect.objectContaining({ labels: expect.objectContaining({ phase: 'read' }) as unknown }),
+    );
+  });
+});
+
+describe('PhaseLaps', () => {
+  it('measures each phase from the end of the one before', () => {
+    jest.useFakeTimers();
+    try {
+      const laps = new PhaseLaps();
+      jest.advanceTimersByTime(30);
+      laps.lap('read');
+      jest.advanceTimersByTime(70);
+      laps.lap('write');
+      expect([...laps.entries()]).toEqual([
+        ['read', 30],
+        ['write', 70],
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
