@@ -47,7 +47,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const url = process.env.TEST_ES_URL ?? 'http://127.0.0.1:9200';
-  const es = new Client({ node: url });
+  const es = new Client({ node: url, requestTimeout: 30_000 });
   const prefix = `bench-alerting-${Date.now().toString(36)}-`;
   await new IndexBootstrapper(es, { prefix }).apply(analyticsIndexSpecs);
   const index = `${prefix}data`;

@@ -110,7 +110,7 @@ describe('BulkWriter on the real Elasticsearch', () => {
     let away: Client;
     beforeAll(async () => {
       // A port nobody listens on: every request fails as a whole.
-      away = new Client({ node: `http://127.0.0.1:${await freePort()}` });
+      away = new Client({ node: `http://127.0.0.1:${await freePort()}`, requestTimeout: 10_000 });
     });
     afterAll(() => away.close());
 

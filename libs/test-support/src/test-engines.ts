@@ -22,5 +22,6 @@ export function testKafka(clientId = 'integration-test'): Kafka {
 }
 
 export function testElasticsearch(): Client {
-  return new Client({ node: testEngines().elasticsearchUrl });
+  // Client 9 sets no request timeout of its own: a test must fail, not hang, on a stalled engine.
+  return new Client({ node: testEngines().elasticsearchUrl, requestTimeout: 60_000 });
 }

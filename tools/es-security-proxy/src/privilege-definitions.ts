@@ -1,5 +1,5 @@
 /**
- * The named privileges of Elasticsearch 8.19 and the action patterns each
+ * The named privileges of Elasticsearch 9.2 and the action patterns each
  * grants, transcribed from `IndexPrivilege.java` and
  * `ClusterPrivilegeResolver.java` (x-pack/plugin/core, security/authz/privilege).
  * Privileges this proxy cannot enforce (conditional ones, failure-store

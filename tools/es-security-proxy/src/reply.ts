@@ -6,12 +6,15 @@ import type {
 } from 'node:http';
 
 /**
- * The content type Elasticsearch answers with: the versioned media type when
- * the client asked for it (the JavaScript client does), JSON otherwise.
+ * The content type Elasticsearch answers with: the versioned media type, with the version the
+ * client asked for, when it asked for one (the JavaScript client does), JSON otherwise.
  */
 function jsonContentType(request: IncomingMessage): string {
-  return (request.headers.accept ?? '').includes('vnd.elasticsearch+json')
-    ? 'application/vnd.elasticsearch+json;compatible-with=8'
+  const asked = /vnd\.elasticsearch\+json;\s*compatible-with=(\d+)/.exec(
+    request.headers.accept ?? '',
+  );
+  return asked
+    ? `application/vnd.elasticsearch+json;compatible-with=${asked[1]}`
     : 'application/json; charset=UTF-8';
 }
 

@@ -32,6 +32,7 @@ describe('es-security-proxy in front of the test Elasticsearch', () => {
       auth: { username, password },
       tls: { ca: tls.ca },
       maxRetries: 0,
+      requestTimeout: 30_000,
     });
     clients.push(client);
     return client;

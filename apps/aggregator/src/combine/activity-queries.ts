@@ -1,7 +1,7 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { ScopePanes } from './trending-windows';
 
-type AfterKey = Record<string, string | number | null>;
+type AfterKey = estypes.AggregationsCompositeAggregateKey;
 
 /** Every bucket of a composite aggregation, page by page. */
 async function* compositeBuckets(
