@@ -1,4 +1,5 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 import jest from 'eslint-plugin-jest';
 import prettier from 'eslint-config-prettier';
@@ -17,16 +18,10 @@ const infrastructurePackages = [
   '@opentelemetry/*',
 ];
 
-/** What a project serves: its own app's, or every app's (`scope:shared`). */
-const appScopes = [
-  'aggregator',
-  'alerting',
-  'batch',
-  'bootstrap',
-  'console',
-  'ingestor',
-  'simulator',
-];
+/** What a project serves: its own app's (one scope per folder of apps/), or every app's (`scope:shared`). */
+const appScopes = readdirSync(new URL('apps/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 /**
  * Which libraries a project may use, by tag. Tests may in addition use the

@@ -206,15 +206,24 @@ describe('the alerting API against hostile requests', () => {
     ]);
   });
 
-  it('never writes the token or a webhook secret into its log', async () => {
+  it('never writes the token or a webhook secret into its log or its answers', async () => {
     const secret = 'hmac-secret-value-0123456789';
+    // Stored, shown, dry-run (disabled, and a target it would never reach: nothing is sent).
     const rule = {
-      ...gaugeRule('secretive', fixture, receiver),
-      actions: [{ id: 'h', type: 'webhook', url: 'http://10.9.9.9/x', secret }],
+      ...gaugeRule('secretive', fixture, receiver, { enabled: false }),
+      actions: [{ id: 'h', type: 'webhook', url: 'https://93.184.216.34/x', secret }],
     };
-    await api.call('POST', '/rules', rule);
+    const created = await api.call('POST', '/rules', rule);
+    expect(created.status).toBe(201);
+    const shown = await api.call('GET', '/rules/secretive');
+    expect(shown.body.actions).toEqual([expect.objectContaining({ secret: '[redacted]' })]);
+    expect((await api.call('POST', '/rules/secretive/_execute', {})).status).toBe(200);
+    const answers = JSON.stringify([created.body, shown.body]);
     const log = service.output();
-    expect(log).not.toContain(API_TOKEN);
-    expect(log).not.toContain(secret);
+    expect(log).toContain('"service":"alerting"'); // the log was captured
+    for (const text of [log, answers]) {
+      expect(text).not.toContain(API_TOKEN);
+      expect(text).not.toContain(secret);
+    }
   });
 });

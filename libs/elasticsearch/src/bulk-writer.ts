@@ -52,7 +52,7 @@ export interface BulkWriteOptions {
   refresh?: boolean;
   /**
    * Asked after each backoff, before a retry: false abandons the write with a
-   * `WriteAbandonedError` (the Kafka consumer heartbeats in it, and says no once its
+   * `WriteAbandonedError` (the Kafka consumer says no once its
    * partition moved or it stops).
    */
   keepGoing?: () => Promise<boolean>;
@@ -92,7 +92,7 @@ export const BULK_WRITER_DEFAULTS = {
  * for the caller to dead-letter or fail on. Not built on `client.helpers.bulk`: that one
  * retries only 429 after a fixed wait, ends the whole run when Elasticsearch does not
  * answer, counts a 409 on an external version as a failure, and cannot be asked between
- * retries whether to go on (the Kafka heartbeat). One `elasticsearch.bulk` span per request.
+ * retries whether to go on (the partition may have moved). One `elasticsearch.bulk` span per request.
  */
 export class BulkWriter {
   private readonly flushBytes: number;

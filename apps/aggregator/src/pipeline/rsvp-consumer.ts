@@ -129,11 +129,9 @@ export class RsvpConsumer {
         value: m.value,
         trace: spanContextOf(m.headers),
       }));
-    const keepGoing = async () => {
-      if (!this.running || !payload.isRunning() || payload.isStale()) return false;
-      await payload.heartbeat().catch(() => undefined);
-      return true;
-    };
+    // Heartbeats come from onBatch's timer; between retries the writer only asks whether to go on.
+    const keepGoing = () =>
+      Promise.resolve(this.running && payload.isRunning() && !payload.isStale());
     if (records.length > 0) {
       try {
         await this.options.worker.apply(state, records, keepGoing);
