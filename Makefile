@@ -25,7 +25,7 @@ TEST_ES_TRANSPORT_PORT ?= 29300
 # listeners and ACLs beside the plain listener (tools/engines/README.md, "Secure Kafka").
 TEST_ENGINES := ENGINES_NAME=$(TEST_ENGINES_NAME) KAFKA_PORT=$(TEST_KAFKA_PORT) ES_PORT=$(TEST_ES_PORT) ES_TRANSPORT_PORT=$(TEST_ES_TRANSPORT_PORT) KAFKA_SECURE=1
 
-.PHONY: help install build typecheck lint format test test-unit test-integration bench \
+.PHONY: help install build typecheck lint format test test-unit test-integration test-torture torture bench \
         engines-up engines-down engines-status engines-fetch bootstrap demo demo-down clean
 
 help: ## list targets
@@ -62,6 +62,13 @@ test-integration: build image ## integration tests and the chart end-to-end tier
 chart-e2e: build ## only the chart end-to-end tier: each profile rendered and run as a cluster would (charts/meetup-analytics/e2e)
 	$(TEST_ENGINES) tools/run-with-engines.sh npx jest --selectProjects cluster $(JEST_ARGS)
 
+test-torture: build ## the short torture run: the whole system on 3 Kafka brokers and 2 Elasticsearch nodes of its own under a seeded schedule of faults (a few minutes)
+	tools/torture/run.sh $(JEST_ARGS)
+
+torture: build ## the long torture run: SEED=<n> (default: drawn and printed) DURATION=<seconds of stream, 1200> RECORDS=<300000>
+	TORTURE_FORM=long $(if $(SEED),TORTURE_SEED=$(SEED)) $(if $(DURATION),TORTURE_DURATION=$(DURATION)) \
+	  $(if $(RECORDS),TORTURE_RECORDS=$(RECORDS)) tools/torture/run.sh $(JEST_ARGS)
+
 k8s-prebuild:
 	tools/k8s/ensure-k8s.sh --background
 
@@ -69,7 +76,7 @@ k8s-prebuild:
 # priority, beside lint, types and unit tests; k8s-build then waits for it to finish BEFORE the
 # integration tier starts: even at nice 19 a Go build beside the engines slowed the aggregator's
 # multi-replica test past its timeout (seen in a cold run). Warm: k8s-build returns at once.
-test: k8s-prebuild lint typecheck test-unit k8s-build test-integration k8s-check ## everything CI runs: lint, types, unit, integration, the chart end to end and on a real control plane
+test: k8s-prebuild lint typecheck test-unit k8s-build test-integration test-torture k8s-check ## everything CI runs: lint, types, unit, integration, the short torture run, the chart end to end and on a real control plane
 
 bench: build ## benchmarks (speed, memory) against their own engine instance; BENCH=<name> picks some
 	ENGINES_NAME=bench KAFKA_PORT=49092 ES_PORT=49200 ES_TRANSPORT_PORT=49300 \

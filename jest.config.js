@@ -68,8 +68,11 @@ module.exports = {
         '<rootDir>/{apps,libs}/*/test/**/*.int-spec.ts',
         '<rootDir>/tools/*/test/**/*.int-spec.ts',
       ],
-      globalSetup: '<rootDir>/libs/test-support/src/global-setup.ts',
-      setupFilesAfterEnv: ['<rootDir>/libs/test-support/src/integration-setup.ts'],
+      globalSetup: '<rootDir>/tools/test/global-setup.ts',
+      setupFilesAfterEnv: [
+        '<rootDir>/libs/test-support/src/integration-setup.ts',
+        '<rootDir>/tools/test/kafka-request-queue.setup.ts',
+      ],
       slowTestThreshold: 60,
     },
     {
@@ -80,9 +83,28 @@ module.exports = {
       moduleNameMapper,
       modulePathIgnorePatterns,
       testMatch: ['<rootDir>/charts/*/e2e/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/libs/test-support/src/global-setup.ts',
-      setupFilesAfterEnv: ['<rootDir>/libs/test-support/src/integration-setup.ts'],
+      globalSetup: '<rootDir>/tools/test/global-setup.ts',
+      setupFilesAfterEnv: [
+        '<rootDir>/libs/test-support/src/integration-setup.ts',
+        '<rootDir>/tools/test/kafka-request-queue.setup.ts',
+      ],
       slowTestThreshold: 300,
+    },
+    {
+      // The torture run (tools/torture/run.sh): the whole system on a 3-broker Kafka and a 2-node
+      // Elasticsearch of its own, under a seeded schedule of faults. One test, minutes long.
+      displayName: 'torture',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': swc },
+      moduleNameMapper,
+      modulePathIgnorePatterns,
+      testMatch: ['<rootDir>/tools/torture/test/**/*.torture-spec.ts'],
+      globalSetup: '<rootDir>/tools/test/global-setup.ts',
+      setupFilesAfterEnv: [
+        '<rootDir>/libs/test-support/src/integration-setup.ts',
+        '<rootDir>/tools/test/kafka-request-queue.setup.ts',
+      ],
+      slowTestThreshold: 600,
     },
     {
       // The chart on a real Kubernetes control plane (charts/*/k8s-check): `make k8s-check`

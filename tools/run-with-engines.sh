@@ -14,8 +14,9 @@ trap 'rm -f "$up_out"; "$engines" down' EXIT
 # `up` ends with KEY=value lines (the addresses as the running instance has them).
 "$engines" up | tee "$up_out"
 up_value() { sed -n "s/^$1=//p" "$up_out" | tail -n1; }
-export TEST_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}"
-export TEST_ES_URL="http://127.0.0.1:${ES_PORT}"
+# Every broker where there are several (KAFKA_NODES); Elasticsearch's first node.
+export TEST_KAFKA_BROKERS="$(up_value KAFKA_BROKERS)"
+export TEST_ES_URL="$(up_value ELASTICSEARCH_URL)"
 # For tests that stop and restart an engine (see libs/test-support engine-control).
 export TEST_ENGINES_NAME="${ENGINES_NAME}" TEST_KAFKA_PORT="${KAFKA_PORT}" TEST_ES_PORT="${ES_PORT}"
 export TEST_ES_TRANSPORT_PORT="${ES_TRANSPORT_PORT:-}"

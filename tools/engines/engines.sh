@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Local Apache Kafka (KRaft, single node) and Elasticsearch (single node) as plain
-# background JVMs: no Docker, everything fetched from Maven Central.
+# Local Apache Kafka (KRaft) and Elasticsearch as plain background JVMs: no Docker,
+# everything fetched from Maven Central. One node of each by default; KAFKA_NODES and
+# ES_NODES make production-shaped clusters (e.g. 3 brokers and 2 nodes for the torture run).
 #
 #   engines.sh up | down | status | fetch | clean | versions
-#   engines.sh kafka-start | kafka-stop | es-start | es-stop
+#   engines.sh kafka-start | kafka-stop | es-start | es-stop        every node of that engine
+#   engines.sh kafka-node <n> start|stop|kill                      one broker (n from 1)
+#   engines.sh es-node <n> start|stop|kill                         one Elasticsearch node
 #   engines.sh kafka-scram-users <name>=<password> [...]   SCRAM-SHA-512 users (KAFKA_SECURE=1)
 #
 # Environment (all optional):
@@ -16,6 +19,11 @@
 #   KAFKA_SASL_SSL_PORT    SASL_SSL listener when KAFKA_SECURE=1 (default KAFKA_PORT+3)
 #   ES_PORT                Elasticsearch HTTP (default 9200)
 #   ES_TRANSPORT_PORT      Elasticsearch transport (default ES_PORT+100, i.e. 9300)
+#   KAFKA_NODES            brokers, each also a KRaft controller (default 1; 3 gives internal
+#                          topics and new topics replication factor 3, min.insync.replicas 2).
+#                          Broker n uses every Kafka port above plus 4*(n-1)
+#   ES_NODES               Elasticsearch nodes (default 1; node 1 is the only master-eligible
+#                          one, the others hold data). Node n uses ES_PORT+n-1, ES_TRANSPORT_PORT+n-1
 #   MEETUP_CACHE_DIR       cache root (default <repo>/.cache)
 #   ENGINES_TIMEOUT        seconds to wait for an engine to come up (default 120)
 #   KAFKA_HEAP_OPTS        default "-Xms512m -Xmx1g"
@@ -52,7 +60,13 @@ ENGINES_TIMEOUT="${ENGINES_TIMEOUT:-120}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
 ES_HEAP="${ES_HEAP:-1g}"
 ES_RUN_AS="${ES_RUN_AS:-nobody}"
+# Unset: the count the instance was formed with (so down, status and *-node need not repeat it), else 1.
+KAFKA_NODES_GIVEN="${KAFKA_NODES:-}" ES_NODES_GIVEN="${ES_NODES:-}"
+KAFKA_NODES="${KAFKA_NODES:-1}"
+ES_NODES="${ES_NODES:-1}"
 STOP_TIMEOUT=60
+# Broker n's ports are the base ports plus KAFKA_NODE_STEP*(n-1): one step holds a broker's four.
+KAFKA_NODE_STEP=4
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -70,19 +84,26 @@ validate_env() {
   [[ "$ENGINES_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] \
     || die "ENGINES_NAME='$ENGINES_NAME': use letters, digits, '.', '_' or '-'"
   [[ "$KAFKA_SECURE" == 0 || "$KAFKA_SECURE" == 1 ]] || die "KAFKA_SECURE='$KAFKA_SECURE': use 1 or 0"
+  [[ "$KAFKA_NODES" =~ ^[1-9]$ ]] || die "KAFKA_NODES='$KAFKA_NODES': use 1 to 9"
+  [[ "$ES_NODES" =~ ^[1-9]$ ]] || die "ES_NODES='$ES_NODES': use 1 to 9"
   local v names=(KAFKA_PORT KAFKA_CONTROLLER_PORT ES_PORT ES_TRANSPORT_PORT)
   # The SASL ports only matter (and must be free of clashes) when their listeners exist.
   (( KAFKA_SECURE == 0 )) || names+=(KAFKA_SASL_PORT KAFKA_SASL_SSL_PORT)
   for v in "${names[@]}" ENGINES_TIMEOUT; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v='${!v}' is not a number"
   done
-  local ports=""
+  # Every port of every node: node n adds a step per engine to each base port.
+  local ports=() n p step count
   for v in "${names[@]}"; do
-    (( ${!v} > 0 && ${!v} < 65536 )) || die "$v='${!v}' is not a TCP port"
-    ports+="${ports:+ }${!v}"
+    if [[ "$v" == ES_* ]]; then step=1; count=$ES_NODES; else step=$KAFKA_NODE_STEP; count=$KAFKA_NODES; fi
+    for (( n = 0; n < count; n++ )); do
+      p=$(( ${!v} + step * n ))
+      (( p > 0 && p < 65536 )) || die "$v='${!v}' gives node $((n + 1)) port $p, which is not a TCP port"
+      ports+=("$p")
+    done
   done
-  [[ $(tr ' ' '\n' <<<"$ports" | sort -u | wc -l) -eq ${#names[@]} ]] \
-    || die "$(sed 's/ /, /g' <<<"${names[*]}") must differ ($ports)"
+  [[ $(printf '%s\n' "${ports[@]}" | sort -u | wc -l) -eq ${#ports[@]} ]] \
+    || die "the ports of $(sed 's/ /, /g' <<<"${names[*]}") must all differ, for every node (${ports[*]})"
   [[ "$ES_HEAP" =~ ^[0-9]+[mMgG]$ ]] || die "ES_HEAP='$ES_HEAP': use e.g. 512m or 1g"
 }
 
@@ -100,10 +121,57 @@ setup_paths() {
   ES_DIST="$DIST_DIR/elasticsearch-$ES_VERSION"
 
   INSTANCE_DIR="$CACHE_DIR/engines/$ENGINES_NAME"
-  KAFKA_DIR="$INSTANCE_DIR/kafka"
-  KAFKA_TLS_DIR="$KAFKA_DIR/tls"
-  ES_DIR="$INSTANCE_DIR/es"
+  # Shared by every broker of the instance: one cluster id, one CA and certificate (all on 127.0.0.1).
+  KAFKA_CLUSTER_ID_FILE="$INSTANCE_DIR/kafka/cluster.id"
+  KAFKA_NODES_FILE="$INSTANCE_DIR/kafka/nodes"
+  KAFKA_TLS_DIR="$INSTANCE_DIR/kafka/tls"
   ES_CLUSTER_NAME="meetup-$ENGINES_NAME"
+  ES_NODES_FILE="$INSTANCE_DIR/es/nodes"
+  # The given ports are node 1's; kafka_node/es_node point the per-node variables at node n.
+  KAFKA_BASE_PORT=$KAFKA_PORT KAFKA_BASE_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
+  KAFKA_BASE_SASL_PORT=$KAFKA_SASL_PORT KAFKA_BASE_SASL_SSL_PORT=$KAFKA_SASL_SSL_PORT
+  ES_BASE_PORT=$ES_PORT ES_BASE_TRANSPORT_PORT=$ES_TRANSPORT_PORT
+  [[ -n "$KAFKA_NODES_GIVEN" || ! -s "$KAFKA_NODES_FILE" ]] || KAFKA_NODES="$(<"$KAFKA_NODES_FILE")"
+  [[ -n "$ES_NODES_GIVEN" || ! -s "$ES_NODES_FILE" ]] || ES_NODES="$(<"$ES_NODES_FILE")"
+  kafka_node 1
+  es_node 1
+}
+
+# Broker n (from 1): its node id, ports and folder (node 1 keeps the single-node layout).
+kafka_node() {
+  local n=$1 off=$(( KAFKA_NODE_STEP * ($1 - 1) ))
+  KAFKA_NODE_ID=$n
+  KAFKA_PORT=$(( KAFKA_BASE_PORT + off ))
+  KAFKA_CONTROLLER_PORT=$(( KAFKA_BASE_CONTROLLER_PORT + off ))
+  KAFKA_SASL_PORT=$(( KAFKA_BASE_SASL_PORT + off ))
+  KAFKA_SASL_SSL_PORT=$(( KAFKA_BASE_SASL_SSL_PORT + off ))
+  KAFKA_DIR="$INSTANCE_DIR/kafka"
+  (( n == 1 )) || KAFKA_DIR+="-$n"
+  KAFKA_LABEL="kafka"
+  (( KAFKA_NODES == 1 )) || KAFKA_LABEL="kafka-$n"
+}
+
+# Elasticsearch node n (from 1).
+es_node() {
+  local n=$1
+  ES_NODE=$n
+  ES_PORT=$(( ES_BASE_PORT + n - 1 ))
+  ES_TRANSPORT_PORT=$(( ES_BASE_TRANSPORT_PORT + n - 1 ))
+  ES_DIR="$INSTANCE_DIR/es" ES_NODE_NAME="$ES_CLUSTER_NAME" ES_LABEL="elasticsearch"
+  (( n == 1 )) || { ES_DIR+="-$n"; ES_NODE_NAME+="-$n"; }
+  (( ES_NODES == 1 )) || ES_LABEL="elasticsearch-$n"
+}
+
+# An instance keeps the node count it was first started with (a KRaft quorum and an
+# Elasticsearch cluster are formed once); another count needs `clean` first.
+check_node_count() {
+  local file=$1 want=$2 engine=$3 formed=$4 had
+  if [[ -s "$file" ]]; then had="$(<"$file")"; elif [[ -e "$formed" ]]; then had=1; else had=""; fi
+  if [[ -n "$had" && "$had" != "$want" ]]; then
+    die "$engine: instance '$ENGINES_NAME' was formed with $had node(s), not $want; 'engines.sh clean' first"
+  fi
+  mkdir -p "$(dirname "$file")"
+  echo "$want" >"$file"
 }
 
 # Serialise commands on one instance (and fetches on the shared dist folder).
@@ -431,10 +499,17 @@ kafka_render_config() {
     advertised+=",SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT,SASL_SSL://127.0.0.1:$KAFKA_SASL_SSL_PORT"
     protocols+=",SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL"
   fi
+  # Every broker is also a voter of the static KRaft quorum. Replication: 3 copies where there
+  # are 3 brokers, written to at least 2 (acks=all), as a production cluster is run.
+  local voters="" n rf=$(( KAFKA_NODES < 3 ? KAFKA_NODES : 3 )) isr=$(( KAFKA_NODES < 3 ? 1 : 2 ))
+  for (( n = 1; n <= KAFKA_NODES; n++ )); do
+    voters+="${voters:+,}$n@127.0.0.1:$(( KAFKA_BASE_CONTROLLER_PORT + KAFKA_NODE_STEP * (n - 1) ))"
+  done
   render "$ENGINES_DIR/kafka/server.properties.tmpl" "$out" \
+    "KAFKA_NODE_ID=$KAFKA_NODE_ID" "KAFKA_QUORUM_VOTERS=$voters" \
     "KAFKA_LISTENERS=$listeners" "KAFKA_ADVERTISED_LISTENERS=$advertised" \
-    "KAFKA_PROTOCOL_MAP=$protocols" \
-    "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT" "KAFKA_DATA_DIR=$KAFKA_DIR/data"
+    "KAFKA_PROTOCOL_MAP=$protocols" "KAFKA_REPLICATION_FACTOR=$rf" "KAFKA_MIN_ISR=$isr" \
+    "KAFKA_DATA_DIR=$KAFKA_DIR/data"
   if (( KAFKA_SECURE )); then
     render "$ENGINES_DIR/kafka/secure.properties.tmpl" "$out.secure" \
       "KAFKA_TLS_KEYSTORE=$KAFKA_TLS_DIR/broker.pem"
@@ -443,7 +518,7 @@ kafka_render_config() {
   fi
 }
 
-kafka_start() {
+kafka_start_node() {
   local t0 pid java major port secure
   t0=$(ms)
   mkdir -p "$KAFKA_DIR/config" "$KAFKA_DIR/data" "$KAFKA_DIR/logs"
@@ -458,38 +533,35 @@ kafka_start() {
     fi
     [[ "$port" == "$KAFKA_PORT" ]] || warn "kafka: instance '$ENGINES_NAME' already runs on port $port (KAFKA_PORT=$KAFKA_PORT ignored; run down first)"
     [[ "$secure" == "$KAFKA_SECURE" ]] || warn "kafka: instance '$ENGINES_NAME' already runs with KAFKA_SECURE=$secure (KAFKA_SECURE=$KAFKA_SECURE ignored; run down first)"
-    log "kafka: already running (pid $pid), checking 127.0.0.1:$port"
+    log "$KAFKA_LABEL: already running (pid $pid), checking 127.0.0.1:$port"
     kafka_wait_ready "$pid" "$java" "$port" "$t0"
     return 0
   fi
 
-  port_open "$KAFKA_PORT" && die "kafka: port $KAFKA_PORT is in use by another process (set KAFKA_PORT)"
+  port_open "$KAFKA_PORT" && die "$KAFKA_LABEL: port $KAFKA_PORT is in use by another process (set KAFKA_PORT)"
   port_open "$KAFKA_CONTROLLER_PORT" && die "kafka: controller port $KAFKA_CONTROLLER_PORT is in use by another process (set KAFKA_CONTROLLER_PORT)"
   if (( KAFKA_SECURE )); then
     port_open "$KAFKA_SASL_PORT" && die "kafka: SASL_PLAINTEXT port $KAFKA_SASL_PORT is in use by another process (set KAFKA_SASL_PORT)"
     port_open "$KAFKA_SASL_SSL_PORT" && die "kafka: SASL_SSL port $KAFKA_SASL_SSL_PORT is in use by another process (set KAFKA_SASL_SSL_PORT)"
-    kafka_tls_ensure
   fi
 
   read -r java major < <(pick_java kafka "${KAFKA_JAVA_HOME:-}" "$KAFKA_JAVA_MIN" "$KAFKA_JAVA_MAX_TESTED")
   [[ -n "${java:-}" ]] || exit 1
   kafka_render_config
 
-  # First start of this instance: format the KRaft storage (kafka-storage format).
+  # First start of this broker: format its KRaft storage (kafka-storage format) with the
+  # instance's cluster id (kafka_prepare made it).
   if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
-    if [[ ! -s "$KAFKA_DIR/cluster.id" ]]; then
-      kafka_tool "$java/bin/java" kafka.tools.StorageTool random-uuid >"$KAFKA_DIR/cluster.id"
-    fi
-    log "kafka: formatting storage in $KAFKA_DIR/data (cluster id $(<"$KAFKA_DIR/cluster.id"))"
+    log "$KAFKA_LABEL: formatting storage in $KAFKA_DIR/data (cluster id $(<"$KAFKA_CLUSTER_ID_FILE"))"
     kafka_tool "$java/bin/java" kafka.tools.StorageTool format \
-        -t "$(<"$KAFKA_DIR/cluster.id")" -c "$KAFKA_DIR/config/server.properties" \
+        -t "$(<"$KAFKA_CLUSTER_ID_FILE")" -c "$KAFKA_DIR/config/server.properties" \
         >"$KAFKA_DIR/logs/format.log" 2>&1 \
       || { show_log_tail "$KAFKA_DIR/logs/format.log"; die "kafka: storage format failed"; }
   fi
 
   local extra=""
   (( KAFKA_SECURE == 0 )) || extra=", SASL_PLAINTEXT :$KAFKA_SASL_PORT, SASL_SSL :$KAFKA_SASL_SSL_PORT"
-  log "kafka: starting $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT$extra) with Java $major ($java)"
+  log "$KAFKA_LABEL: starting $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT$extra) with Java $major ($java)"
   # shellcheck disable=SC2086
   (
     cd "$KAFKA_DIR"
@@ -506,8 +578,34 @@ kafka_start() {
   echo "$pid" >"$KAFKA_DIR/kafka.pid"
   write_run_env "$KAFKA_DIR/run.env" "VERSION=$KAFKA_VERSION" "JAVA=$java" "JAVA_MAJOR=$major" \
     "KAFKA_PORT=$KAFKA_PORT" "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT" "KAFKA_SECURE=$KAFKA_SECURE" \
-    "KAFKA_SASL_PORT=$KAFKA_SASL_PORT" "KAFKA_SASL_SSL_PORT=$KAFKA_SASL_SSL_PORT"
+    "KAFKA_SASL_PORT=$KAFKA_SASL_PORT" "KAFKA_SASL_SSL_PORT=$KAFKA_SASL_SSL_PORT" "KAFKA_NODE_ID=$KAFKA_NODE_ID"
   kafka_wait_ready "$pid" "$java/bin/java" "$KAFKA_PORT" "$t0"
+}
+
+# What every broker of the instance shares, made once before any of them starts: the node
+# count check, the cluster id and (KAFKA_SECURE=1) the TLS certificate.
+kafka_prepare() {
+  mkdir -p "$INSTANCE_DIR/kafka"
+  check_node_count "$KAFKA_NODES_FILE" "$KAFKA_NODES" kafka "$INSTANCE_DIR/kafka/data/meta.properties"
+  if [[ ! -s "$KAFKA_CLUSTER_ID_FILE" ]]; then
+    local java major
+    read -r java major < <(pick_java kafka "${KAFKA_JAVA_HOME:-}" "$KAFKA_JAVA_MIN" "$KAFKA_JAVA_MAX_TESTED")
+    [[ -n "${java:-}" ]] || exit 1
+    kafka_tool "$java/bin/java" kafka.tools.StorageTool random-uuid >"$KAFKA_CLUSTER_ID_FILE.tmp"
+    mv "$KAFKA_CLUSTER_ID_FILE.tmp" "$KAFKA_CLUSTER_ID_FILE"
+  fi
+  (( KAFKA_SECURE == 0 )) || kafka_tls_ensure
+}
+
+# Every broker, started at once (a quorum of several needs a majority up before any is ready).
+kafka_start() {
+  kafka_prepare
+  local n pids=() rc=0
+  for (( n = 1; n <= KAFKA_NODES; n++ )); do
+    ( kafka_node "$n"; kafka_start_node ) & pids+=($!)
+  done
+  for n in "${pids[@]}"; do wait "$n" || rc=1; done
+  return $rc
 }
 
 kafka_wait_ready() {
@@ -517,46 +615,69 @@ kafka_wait_ready() {
     if ! pid_alive "$pid"; then
       show_log_tail "$KAFKA_DIR/logs/stdout.log" "$KAFKA_DIR/logs/server.log"
       rm -f "$KAFKA_DIR/kafka.pid"
-      die "kafka: the broker exited during startup (logs in $KAFKA_DIR/logs)"
+      die "$KAFKA_LABEL: the broker exited during startup (logs in $KAFKA_DIR/logs)"
     fi
     if (( $(now) >= deadline )); then
       show_log_tail "$KAFKA_DIR/logs/stdout.log" "$KAFKA_DIR/logs/server.log"
-      die "kafka: no answer on 127.0.0.1:$port after ${ENGINES_TIMEOUT}s (pid $pid left running; 'engines.sh down' stops it)"
+      die "$KAFKA_LABEL: no answer on 127.0.0.1:$port after ${ENGINES_TIMEOUT}s (pid $pid left running; 'engines.sh down' stops it)"
     fi
     sleep 1
   done
-  log "kafka: ready on 127.0.0.1:$port (pid $pid, $(since "$t0"))"
+  log "$KAFKA_LABEL: ready on 127.0.0.1:$port (pid $pid, $(since "$t0"))"
 }
 
-kafka_stop() {
-  local pid
+# One broker: SIGTERM (kill: SIGKILL, as a crash) and wait until it is gone.
+kafka_stop_node() {
+  local signal=${1:-TERM} pid
   if pid="$(kafka_pid)"; then
-    stop_pid kafka "$pid"
-    # Any other JVM of this instance left behind (e.g. after a lost pid file).
-    for pid in $(pids_with_marker "$(marker_of "$KAFKA_DIR")"); do stop_pid kafka "$pid"; done
-    log "kafka: stopped"
+    if [[ "$signal" == KILL ]]; then
+      log "$KAFKA_LABEL: killing pid $pid (SIGKILL)"
+      kill -KILL "$pid" 2>/dev/null || true
+      while pid_alive "$pid"; do sleep 0.1; done
+    else
+      stop_pid "$KAFKA_LABEL" "$pid"
+    fi
+    # Any other JVM of this broker left behind (e.g. after a lost pid file).
+    for pid in $(pids_with_marker "$(marker_of "$KAFKA_DIR")"); do stop_pid "$KAFKA_LABEL" "$pid"; done
+    log "$KAFKA_LABEL: stopped"
   else
-    log "kafka: not running"
+    log "$KAFKA_LABEL: not running"
   fi
   rm -f "$KAFKA_DIR/kafka.pid"
 }
 
-kafka_status() {
+kafka_stop() {
+  local n pids=()
+  for (( n = 1; n <= KAFKA_NODES; n++ )); do
+    ( kafka_node "$n"; kafka_stop_node ) & pids+=($!)
+  done
+  for n in "${pids[@]}"; do wait "$n" || true; done
+}
+
+kafka_status_node() {
   local pid port version major
   if pid="$(kafka_pid)"; then
     port="$(read_run_env "$KAFKA_DIR/run.env" KAFKA_PORT)"
     version="$(read_run_env "$KAFKA_DIR/run.env" VERSION)"
     major="$(read_run_env "$KAFKA_DIR/run.env" JAVA_MAJOR)"
     if kafka_answers "$(read_run_env "$KAFKA_DIR/run.env" JAVA)/bin/java" "$port"; then
-      log "kafka          running   pid $pid  bootstrap 127.0.0.1:$port  Apache Kafka $version (KRaft)  Java $major"
+      log "$(printf '%-14s' "$KAFKA_LABEL") running   pid $pid  bootstrap 127.0.0.1:$port  Apache Kafka $version (KRaft)  Java $major"
       kafka_status_secure
       return 0
     fi
-    log "kafka          starting/unresponsive  pid $pid  bootstrap 127.0.0.1:$port  logs $KAFKA_DIR/logs"
+    log "$(printf '%-14s' "$KAFKA_LABEL") starting/unresponsive  pid $pid  bootstrap 127.0.0.1:$port  logs $KAFKA_DIR/logs"
     return 1
   fi
-  log "kafka          stopped"
+  log "$(printf '%-14s' "$KAFKA_LABEL") stopped"
   return 1
+}
+
+kafka_status() {
+  local n rc=0
+  for (( n = 1; n <= KAFKA_NODES; n++ )); do
+    ( kafka_node "$n"; kafka_status_node ) || rc=1
+  done
+  return $rc
 }
 
 # The SASL listeners of a running KAFKA_SECURE=1 broker (nothing for a plain one).
@@ -651,7 +772,7 @@ es_health() {
   curl -fsS -m 10 "http://127.0.0.1:$1/_cluster/health?wait_for_status=yellow&timeout=${2:-1s}" >/dev/null 2>&1
 }
 
-es_start() {
+es_start_node() {
   local t0 pid java major port prefix version
   t0=$(ms)
   mkdir -p "$ES_DIR/config" "$ES_DIR/data" "$ES_DIR/logs" "$ES_DIR/tmp"
@@ -662,12 +783,12 @@ es_start() {
     version="$(read_run_env "$ES_DIR/run.env" VERSION)"
     [[ -z "$version" || "$version" == "$ES_VERSION" ]] \
       || warn "elasticsearch: instance '$ENGINES_NAME' runs $version, not $ES_VERSION (es-stop, es-start moves it; its data is upgraded in place)"
-    log "elasticsearch: already running (pid $pid), checking 127.0.0.1:$port"
+    log "$ES_LABEL: already running (pid $pid), checking 127.0.0.1:$port"
     es_wait_ready "$pid" "$port" "$t0"
     return 0
   fi
 
-  port_open "$ES_PORT" && die "elasticsearch: port $ES_PORT is in use by another process (set ES_PORT)"
+  port_open "$ES_PORT" && die "$ES_LABEL: port $ES_PORT is in use by another process (set ES_PORT)"
   port_open "$ES_TRANSPORT_PORT" && die "elasticsearch: transport port $ES_TRANSPORT_PORT is in use by another process (set ES_TRANSPORT_PORT)"
 
   read -r java major < <(pick_java es "${ES_JAVA_HOME:-}" "$ES_JAVA_MIN" "$ES_JAVA_MAX_TESTED")
@@ -680,7 +801,8 @@ es_start() {
   cp "$ES_DIST/config/log4j2.properties" "$ES_DIR/config/log4j2.properties"
   mkdir -p "$ES_DIR/config/jvm.options.d"
   render "$ENGINES_DIR/elasticsearch/elasticsearch.yml.tmpl" "$ES_DIR/config/elasticsearch.yml" \
-    "ES_CLUSTER_NAME=$ES_CLUSTER_NAME" "ES_DATA_DIR=$ES_DIR/data" "ES_LOGS_DIR=$ES_DIR/logs" \
+    "ES_CLUSTER_NAME=$ES_CLUSTER_NAME" "ES_NODE_NAME=$ES_NODE_NAME" "ES_DISCOVERY=$(es_discovery)" \
+    "ES_DATA_DIR=$ES_DIR/data" "ES_LOGS_DIR=$ES_DIR/logs" \
     "ES_PORT=$ES_PORT" "ES_TRANSPORT_PORT=$ES_TRANSPORT_PORT"
 
   check_es_run_as
@@ -693,7 +815,7 @@ es_start() {
              "put MEETUP_CACHE_DIR on a path every user can traverse, or set ES_RUN_AS"
   fi
 
-  log "elasticsearch: starting $ES_VERSION on 127.0.0.1:$ES_PORT (transport :$ES_TRANSPORT_PORT) with Java $major ($java)${prefix:+ as user $ES_RUN_AS}"
+  log "$ES_LABEL: starting $ES_VERSION on 127.0.0.1:$ES_PORT (transport :$ES_TRANSPORT_PORT) with Java $major ($java)${prefix:+ as user $ES_RUN_AS}"
   rm -f "$ES_DIR/es.pid"
   # `elasticsearch -d` returns once the node has started (or failed); run it in the
   # background so Kafka can start meanwhile. The server JVM writes its own pid file.
@@ -717,10 +839,36 @@ es_start() {
       show_log_tail "$ES_DIR/launcher.log"
     fi
     rm -f "$ES_DIR/es.pid"
-    die "elasticsearch: failed to start (logs in $ES_DIR/logs)"
+    die "$ES_LABEL: failed to start (logs in $ES_DIR/logs)"
   fi
-  pid="$(es_pid)" || { show_log_tail "$ES_DIR/launcher.log"; die "elasticsearch: started but no process found"; }
+  pid="$(es_pid)" || { show_log_tail "$ES_DIR/launcher.log"; die "$ES_LABEL: started but no process found"; }
   es_wait_ready "$pid" "$ES_PORT" "$t0"
+}
+
+# discovery settings of this node: single-node, or node 1 as the one master of several.
+es_discovery() {
+  if (( ES_NODES == 1 )); then echo "discovery.type: single-node"; return 0; fi
+  local n hosts=""
+  for (( n = 1; n <= ES_NODES; n++ )); do
+    hosts+="${hosts:+, }\"127.0.0.1:$(( ES_BASE_TRANSPORT_PORT + n - 1 ))\""
+  done
+  echo "discovery.seed_hosts: [$hosts]"
+  if (( ES_NODE == 1 )); then
+    echo "cluster.initial_master_nodes: [\"$ES_CLUSTER_NAME\"]"
+  else
+    echo "node.roles: [data, ingest]"
+  fi
+}
+
+es_start() {
+  mkdir -p "$INSTANCE_DIR/es"
+  check_node_count "$ES_NODES_FILE" "$ES_NODES" elasticsearch "$INSTANCE_DIR/es/data/_state"
+  local n pids=() rc=0
+  for (( n = 1; n <= ES_NODES; n++ )); do
+    ( es_node "$n"; es_start_node ) & pids+=($!)
+  done
+  for n in "${pids[@]}"; do wait "$n" || rc=1; done
+  return $rc
 }
 
 es_wait_ready() {
@@ -730,44 +878,69 @@ es_wait_ready() {
     if ! pid_alive "$pid"; then
       show_log_tail "$ES_DIR/launcher.log" "$ES_DIR/logs/$ES_CLUSTER_NAME.log"
       rm -f "$ES_DIR/es.pid"
-      die "elasticsearch: the node exited during startup (logs in $ES_DIR/logs)"
+      die "$ES_LABEL: the node exited during startup (logs in $ES_DIR/logs)"
     fi
     if (( $(now) >= deadline )); then
       show_log_tail "$ES_DIR/logs/$ES_CLUSTER_NAME.log"
-      die "elasticsearch: not yellow/green on 127.0.0.1:$port after ${ENGINES_TIMEOUT}s (pid $pid left running; 'engines.sh down' stops it)"
+      die "$ES_LABEL: not yellow/green on 127.0.0.1:$port after ${ENGINES_TIMEOUT}s (pid $pid left running; 'engines.sh down' stops it)"
     fi
     sleep 1
   done
-  log "elasticsearch: ready on http://127.0.0.1:$port (pid $pid, $(since "$t0"))"
+  log "$ES_LABEL: ready on http://127.0.0.1:$port (pid $pid, $(since "$t0"))"
 }
 
-es_stop() {
-  local pid
+# One node: SIGTERM (kill: SIGKILL, as a crash) and wait until it is gone.
+es_stop_node() {
+  local signal=${1:-TERM} pid
   if pid="$(es_pid)"; then
-    stop_pid elasticsearch "$pid"
-    for pid in $(pids_with_marker "$(marker_of "$ES_DIR")"); do stop_pid elasticsearch "$pid"; done
-    log "elasticsearch: stopped"
+    if [[ "$signal" == KILL ]]; then
+      log "$ES_LABEL: killing pid $pid (SIGKILL)"
+      kill -KILL "$pid" 2>/dev/null || true
+      while pid_alive "$pid"; do sleep 0.1; done
+    else
+      stop_pid "$ES_LABEL" "$pid"
+    fi
+    for pid in $(pids_with_marker "$(marker_of "$ES_DIR")"); do stop_pid "$ES_LABEL" "$pid"; done
+    log "$ES_LABEL: stopped"
   else
-    log "elasticsearch: not running"
+    log "$ES_LABEL: not running"
   fi
   rm -f "$ES_DIR/es.pid"
 }
 
-es_status() {
-  local pid port info health
+es_stop() {
+  local n pids=()
+  for (( n = 1; n <= ES_NODES; n++ )); do
+    ( es_node "$n"; es_stop_node ) & pids+=($!)
+  done
+  for n in "${pids[@]}"; do wait "$n" || true; done
+}
+
+es_status_node() {
+  local pid port info health version jdk
   if pid="$(es_pid)"; then
     port="$(read_run_env "$ES_DIR/run.env" ES_PORT)"
-    if info="$(curl -fsS -m 5 "http://127.0.0.1:$port/_cat/nodes?h=version,jdk" 2>/dev/null)"; then
-      health="$(curl -fsS -m 5 "http://127.0.0.1:$port/_cat/health?h=status" 2>/dev/null | tr -d '[:space:]')"
+    info="$(curl -fsS -m 5 "http://127.0.0.1:$port/_cat/nodes?h=name,version,jdk" 2>/dev/null \
+      | awk -v name="$ES_NODE_NAME" '$1 == name { print $2, $3 }')"
+    if [[ -n "$info" ]]; then
       read -r version jdk <<<"$info"
-      log "elasticsearch  running   pid $pid  url http://127.0.0.1:$port  Elasticsearch $version ($health)  Java $jdk"
+      health="$(curl -fsS -m 5 "http://127.0.0.1:$port/_cat/health?h=status,node.total" 2>/dev/null | xargs)"
+      log "$(printf '%-14s' "$ES_LABEL") running   pid $pid  url http://127.0.0.1:$port  Elasticsearch $version (${health% *}, ${health##* } node(s))  Java $jdk"
       return 0
     fi
-    log "elasticsearch  starting/unresponsive  pid $pid  url http://127.0.0.1:$port  logs $ES_DIR/logs"
+    log "$(printf '%-14s' "$ES_LABEL") starting/unresponsive  pid $pid  url http://127.0.0.1:$port  logs $ES_DIR/logs"
     return 1
   fi
-  log "elasticsearch  stopped"
+  log "$(printf '%-14s' "$ES_LABEL") stopped"
   return 1
+}
+
+es_status() {
+  local n rc=0
+  for (( n = 1; n <= ES_NODES; n++ )); do
+    ( es_node "$n"; es_status_node ) || rc=1
+  done
+  return $rc
 }
 
 # ---------------------------------------------------------------------------- commands
@@ -792,14 +965,30 @@ cmd_up() {
   (( rc == 0 )) || die "startup failed (see above); 'engines.sh down' stops whatever did start"
   log "up in $(since "$t0")"
   cmd_status || true
-  echo "KAFKA_BROKERS=127.0.0.1:$(read_run_env "$KAFKA_DIR/run.env" KAFKA_PORT)"
+  echo "KAFKA_BROKERS=$(kafka_addresses KAFKA_PORT)"
   if [[ "$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SECURE)" == 1 ]]; then
-    echo "KAFKA_SASL_BROKERS=127.0.0.1:$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SASL_PORT)"
-    echo "KAFKA_SASL_SSL_BROKERS=127.0.0.1:$(read_run_env "$KAFKA_DIR/run.env" KAFKA_SASL_SSL_PORT)"
+    echo "KAFKA_SASL_BROKERS=$(kafka_addresses KAFKA_SASL_PORT)"
+    echo "KAFKA_SASL_SSL_BROKERS=$(kafka_addresses KAFKA_SASL_SSL_PORT)"
     echo "KAFKA_CA_FILE=$KAFKA_TLS_DIR/ca.crt"
     echo "KAFKA_AUTHORIZER_LOG=$KAFKA_DIR/logs/authorizer.log"
   fi
   echo "ELASTICSEARCH_URL=http://127.0.0.1:$(read_run_env "$ES_DIR/run.env" ES_PORT)"
+  if (( ES_NODES > 1 )); then
+    local n urls=""
+    for (( n = 1; n <= ES_NODES; n++ )); do
+      urls+="${urls:+,}http://127.0.0.1:$(es_node "$n"; read_run_env "$ES_DIR/run.env" ES_PORT)"
+    done
+    echo "ELASTICSEARCH_NODES=$urls"
+  fi
+}
+
+# host:port of one listener (a run.env key) on every broker, comma-separated.
+kafka_addresses() {
+  local key=$1 n out=""
+  for (( n = 1; n <= KAFKA_NODES; n++ )); do
+    out+="${out:+,}127.0.0.1:$(kafka_node "$n"; read_run_env "$KAFKA_DIR/run.env" "$key")"
+  done
+  echo "$out"
 }
 
 cmd_down() {
@@ -821,6 +1010,23 @@ cmd_versions() {
     log "               (the metadata lists no 9.x; 9.x zips are served at their paths unlisted, see README.md)"
   fi
   log "(pins live in $ENGINES_DIR/versions.env)"
+}
+
+# kafka-node|es-node <n> start|stop|kill: one node of a cluster (a broker's or node's crash and
+# return in the torture run). start waits until it answers; kill is SIGKILL, no shutdown.
+cmd_node() {
+  local engine=$1 n=${2:-} action=${3:-} count
+  if [[ "$engine" == kafka ]]; then count=KAFKA_NODES; else count=ES_NODES; fi
+  [[ "$n" =~ ^[1-9]$ ]] && (( n <= count )) || die "$engine-node: give a node number from 1 to $count (got '${n}')"
+  case "$engine:$action" in
+    kafka:start) fetch_all; kafka_prepare; kafka_node "$n"; kafka_start_node ;;
+    kafka:stop) kafka_node "$n"; kafka_stop_node TERM ;;
+    kafka:kill) kafka_node "$n"; kafka_stop_node KILL ;;
+    es:start) fetch_all; es_node "$n"; es_start_node ;;
+    es:stop) es_node "$n"; es_stop_node TERM ;;
+    es:kill) es_node "$n"; es_stop_node KILL ;;
+    *) die "$engine-node $n: give start, stop or kill (got '$action')" ;;
+  esac
 }
 
 cmd_clean() {
@@ -852,6 +1058,7 @@ main() {
     es-start) lock_instance; fetch_all; es_start ;;
     es-stop) lock_instance; es_stop ;;
     kafka-scram-users) shift; kafka_scram_users "$@" ;;
+    kafka-node|es-node) shift; lock_instance; cmd_node "${cmd%-node}" "$@" ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
   esac
 }

@@ -1,4 +1,4 @@
-import { DlqHeaders, DlqReason, RsvpValidator } from '@meetup/contracts';
+import { DlqHeaders, DlqReason, IndexAliases, RsvpValidator } from '@meetup/contracts';
 import { AggregationHarness, partitionOf } from './support/aggregation-harness';
 import { syntheticInput } from './support/inputs';
 
@@ -42,11 +42,16 @@ describe('the aggregator’s write path', () => {
 
   it('dead-letters a valid record whose document Elasticsearch refuses as es_rejected, and goes on', async () => {
     const clean = syntheticInput(2_000, 11);
-    // A real case: unknown fields are kept (the stream may grow), and the raw index refuses a
-    // field whose name is empty whatever its mapping says about unknown fields.
+    // A real case: the contract keeps unknown fields, and an operator has made the raw index's
+    // mapping strict, so Elasticsearch refuses a document with one (an empty or dotted field
+    // name, the case before, is now refused by the validator: invalid_field).
     const first = JSON.parse(String(clean[0]?.value ?? '{}')) as Record<string, unknown>;
-    const refused = JSON.stringify({ ...first, rsvp_id: 987_654_321, '': 'no name' });
+    const refused = JSON.stringify({ ...first, rsvp_id: 987_654_321, surprise: 'not mapped' });
     expect(new RsvpValidator().validateRaw(refused).ok).toBe(true);
+    await harness.es.indices.putMapping({
+      index: harness.prefix + IndexAliases.rsvps,
+      dynamic: 'strict',
+    });
     await harness.produce([...clean, { partition: partitionOf(refused), value: refused }]);
 
     await harness.startAggregator();
@@ -60,7 +65,7 @@ describe('the aggregator’s write path', () => {
       [DlqHeaders.source]: `${harness.topic}/${partitionOf(refused)}`,
     });
     expect(letter?.headers[DlqHeaders.reasonMessage]).toMatch(
-      /refused the document .*\(400\): document_parsing_exception: .*field name cannot be an empty string/,
+      /refused the document .*\(400\): strict_dynamic_mapping_exception: .*surprise/,
     );
     const { raw } = await harness.outputs();
     expect(raw.has('987654321')).toBe(false);

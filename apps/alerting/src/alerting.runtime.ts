@@ -3,6 +3,7 @@ import type { Logger, Registry } from '@meetup/observability';
 import { UrlGuard, WebhookSender } from '@meetup/webhook-delivery';
 import { AlertingMetrics } from './alerting.metrics';
 import type { AlertingSettings } from './config/alerting.config';
+import { ElasticsearchRuleSearch } from './engine/elasticsearch-rule-search';
 import { NotificationDispatcher } from './engine/notification-dispatcher';
 import { RuleRunner } from './engine/rule-runner';
 import { RuleScheduler } from './engine/rule-scheduler';
@@ -51,7 +52,15 @@ export class AlertingRuntime {
     this.guard = guard;
     this.rules = new RuleStore(es, indices.rules);
     this.states = states;
-    this.runner = new RuleRunner({ es, indices, states, outbox, history, dispatcher, replica });
+    this.runner = new RuleRunner({
+      search: new ElasticsearchRuleSearch(es),
+      indices,
+      states,
+      outbox,
+      history,
+      dispatcher,
+      replica,
+    });
     this.scheduler = new RuleScheduler({
       rules: this.rules,
       leases: new LeaseStore(es, indices.leases),

@@ -1,15 +1,16 @@
-import type { Client } from '@elastic/elasticsearch';
 import type { BatchRunPlan } from '@meetup/batch-stats';
 import { withSpan, type Logger, type Registry } from '@meetup/observability';
 import { BatchMetrics } from './batch.metrics';
 import type { BatchConfig } from './config/batch.config';
 import { BatchLockedError } from './job/batch-lock';
 import { BatchRunner, type BatchOutcome } from './job/batch-runner';
+import type { BatchStorage } from './job/batch-storage';
 import { ProgressReporter } from './job/progress-reporter';
 
 export interface BatchDeps {
   config: BatchConfig;
-  elasticsearch: Client;
+  /** Elasticsearch (`elasticsearchBatchStorage`). */
+  storage: BatchStorage;
   logger: Logger;
   registry: Registry;
   /** stdout is a terminal: show a progress bar instead of progress log lines. */
@@ -33,7 +34,7 @@ export class BatchJob {
       intervalMs: config.job.progressIntervalMs,
     });
     const runner = new BatchRunner({
-      client: this.deps.elasticsearch,
+      storage: this.deps.storage,
       config: config.job,
       logger,
       progress,

@@ -9,6 +9,7 @@ import { createLogger, createMetricsRegistry, startTracing } from '@meetup/obser
 import { PrerequisiteWaiter, runMain } from '@meetup/service-runtime';
 import { loadBatchConfig } from './config/batch.config';
 import { BatchJob } from './batch.runtime';
+import { elasticsearchBatchStorage } from './job/elasticsearch-storage';
 
 /**
  * A CronJob: runs one batch (`--mode incremental|full|range`) and exits with
@@ -58,7 +59,7 @@ runMain('batch', async () => {
     }
     const job = new BatchJob({
       config,
-      elasticsearch,
+      storage: elasticsearchBatchStorage(elasticsearch),
       logger,
       registry: createMetricsRegistry(config.telemetry.serviceName),
       interactive: process.stdout.isTTY,

@@ -45,12 +45,17 @@ export async function applyIndices(
       logger.info(result, 'index ready');
     }
   } catch (error) {
-    const failure = describeElasticsearchFailure(error, {
-      ...context,
-      operation: 'create indices',
-    });
-    throw new DependencyFailureError(failure, { cause: error });
+    throw indicesRefused(error, context);
   }
+}
+
+/** Why the index set-up failed, in words that say what to fix; the cause kept. */
+export function indicesRefused(
+  error: unknown,
+  context: ElasticsearchFailureContext,
+): DependencyFailureError {
+  const failure = describeElasticsearchFailure(error, { ...context, operation: 'create indices' });
+  return new DependencyFailureError(failure, { cause: error });
 }
 
 /** The topics that do not exist yet; a refusal fails with what to fix. */
@@ -65,11 +70,20 @@ export async function createTopics(
     const created = await ensureTopics(admin, specs);
     logger.info({ created, replicationFactor: layout.replicationFactor }, 'topics ready');
   } catch (error) {
-    const failure = describeKafkaFailure(error, {
-      operation: 'create topics',
-      ...identity,
-      topics: specs.map((spec) => spec.name),
-    });
-    throw new DependencyFailureError(failure, { cause: error });
+    throw topicsRefused(error, specs, identity);
   }
+}
+
+/** Why creating `specs` failed, in words that say what to fix; the cause kept. */
+export function topicsRefused(
+  error: unknown,
+  specs: readonly TopicSpec[],
+  identity: KafkaIdentity,
+): DependencyFailureError {
+  const failure = describeKafkaFailure(error, {
+    operation: 'create topics',
+    ...identity,
+    topics: specs.map((spec) => spec.name),
+  });
+  return new DependencyFailureError(failure, { cause: error });
 }

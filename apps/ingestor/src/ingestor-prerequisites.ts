@@ -9,7 +9,8 @@ export interface IngestorPrerequisitesOptions {
   ingest: IngestorConfig['ingest'];
   admin: Admin;
   identity: KafkaIdentity;
-  checkpoints: CheckpointStore;
+  /** Reads the stored resume positions (`CheckpointStore`). */
+  checkpoints: Pick<CheckpointStore, 'load'>;
   /** Receives the stored resume positions once they are read. */
   loaded(stored: Map<string, Checkpoint>): void;
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from '@meetup/observability';
+import type { PendingRecord } from './pipeline/ingest-buffer';
 
 export function createIngestorMetrics(registry: Registry) {
   const registers = [registry];
@@ -59,3 +60,14 @@ export function createIngestorMetrics(registry: Registry) {
 }
 
 export type IngestorMetrics = ReturnType<typeof createIngestorMetrics>;
+
+/** Counts a batch Kafka acknowledged: valid records by source, dead letters by reason. */
+export function countAcknowledged(
+  metrics: IngestorMetrics,
+  records: readonly PendingRecord[],
+): void {
+  for (const record of records) {
+    if (record.dlqReason !== undefined) metrics.dlq.inc({ reason: record.dlqReason });
+    else metrics.produced.inc({ source: record.source });
+  }
+}

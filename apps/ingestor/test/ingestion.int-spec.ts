@@ -1,6 +1,6 @@
 import { DlqHeaders } from '@meetup/contracts';
 import { recordedFiles, recordedLines } from '@meetup/fixtures';
-import { Headers } from '../src/ingestor.runtime';
+import { Headers } from '../src/pipeline/rsvp-intake';
 import { testKafka, uniqueName, type ServiceProcess } from '@meetup/test-support';
 import {
   coversManifest,

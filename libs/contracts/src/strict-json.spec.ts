@@ -57,6 +57,25 @@ describe('strict JSON for RSVP messages', () => {
     },
   );
 
+  it.each([
+    ['', 'has an empty key'],
+    ['  ', 'has a key of only whitespace'],
+    ['a.b', 'has a key with a dot (Elasticsearch reads it as a path)'],
+    ['.', 'has a key with a dot (Elasticsearch reads it as a path)'],
+    ['mtime.', 'has a key with a dot (Elasticsearch reads it as a path)'],
+  ])('refuses the key "%s", which Elasticsearch cannot store as a field name', (key, why) => {
+    expect(parseStrictJson(`{"rsvp_id":1,"${key}":1}`)).toEqual({
+      ok: false,
+      reason: 'invalid_field',
+      field: '',
+      message: `message: ${why}`,
+    });
+    expect(parseStrictJson(`{"member":{"other_services":{"${key}":1}}}`)).toMatchObject({
+      ok: false,
+      field: 'member.other_services',
+    });
+  });
+
   it('refuses a lone surrogate in a value or a key', () => {
     expect(parseStrictJson('{"event":{"event_name":"a\\ud800b"}}')).toMatchObject({
       ok: false,

@@ -1,6 +1,7 @@
 /**
  * JSON as the RSVP contract accepts it: UTF-8 only, every key once per object, no key that
- * reaches an object's prototype, well-formed Unicode in every string, bounded nesting.
+ * reaches an object's prototype or that Elasticsearch cannot map (empty, blank, dotted),
+ * well-formed Unicode in every string, bounded nesting.
  * JSON.parse alone accepts all of these, and each would let two readers of the same message
  * (the aggregator, Elasticsearch, a replay's reference) see different RSVPs.
  */
@@ -105,6 +106,8 @@ function inspect(root: unknown): Shape {
         return { keys, problem: invalid(pathOf(visit, key), 'is a reserved key') };
       if (!key.isWellFormed())
         return { keys, problem: invalid(pathOf(visit), 'has a key with a lone surrogate') };
+      const unmappable = unmappableKey(key);
+      if (unmappable) return { keys, problem: invalid(pathOf(visit), unmappable) };
       const member = (value as Record<string, unknown>)[key];
       // Primitives other than strings need no visit.
       if (typeof member === 'string' || (typeof member === 'object' && member !== null))
@@ -112,6 +115,18 @@ function inspect(root: unknown): Shape {
     }
   }
   return { keys };
+}
+
+/**
+ * Why Elasticsearch could not store a key as a field name, if it could not: an empty or blank
+ * name is refused outright, and a dot makes a path of it (`a.b` is field `b` of object `a`), which
+ * may collide with a mapped field of another type or leave an empty path segment. No Meetup key
+ * has either, so they are refused here instead of by Elasticsearch after the record was counted.
+ */
+function unmappableKey(key: string): string | undefined {
+  if (key.trim() === '') return key === '' ? 'has an empty key' : 'has a key of only whitespace';
+  if (key.includes('.')) return 'has a key with a dot (Elasticsearch reads it as a path)';
+  return undefined;
 }
 
 const QUOTE = 0x22;

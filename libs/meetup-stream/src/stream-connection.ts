@@ -103,7 +103,10 @@ function openWebSocket(
     handlers.closed(error);
   });
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
+    // Text frames reach the validator as the bytes sent: one that is not UTF-8 is a bad message
+    // for the DLQ (reason not_json), not a protocol error. With ws's own check it closed the
+    // connection (1007), and every resume was sent the same frame again.
+    const ws = new WebSocket(url, { handshakeTimeout: timeoutMs, skipUTF8Validation: true });
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       handlers.message(
         Buffer.isBuffer(data)

@@ -1,4 +1,3 @@
-import type { Client } from '@elastic/elasticsearch';
 import {
   buildHistorySearch,
   buildNotifications,
@@ -20,8 +19,13 @@ import type { HistoryRecord, HistoryWriter } from '../store/history-writer';
 import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
 import type { NotificationDispatcher } from './notification-dispatcher';
 
+/** Sends a rule's search as it is; answers Elasticsearch's search response. */
+export interface RuleSearcher {
+  search(request: SearchRequest): Promise<unknown>;
+}
+
 export interface RunnerDeps {
-  es: Client;
+  search: RuleSearcher;
   indices: AlertingIndices;
   states: AlertStateStore;
   outbox: OutboxStore;
@@ -91,7 +95,10 @@ export class RuleRunner {
     }
     await this.deps.states.put(evaluation.state, version, this.deps.replica);
     const latencyMs = performance.now() - started;
-    await this.deps.history.write(this.historyOf(rule, evaluation, hits, latencyMs, now));
+    const { replica } = this.deps;
+    await this.deps.history.write([
+      evaluationHistory(rule, evaluation, { hits, latencyMs, now, replica }),
+    ]);
     await this.deps.dispatcher.deliver(rule, recorded);
     return { evaluation, notifications, hits, latencyMs };
   }
@@ -106,48 +113,47 @@ export class RuleRunner {
     const followUp = buildHistorySearch(rule, ctx, windowTerms(response));
     const history = followUp ? await this.query(followUp) : undefined;
     const found = readGroupValues(rule, input, response, history);
-    const total = (response as { hits?: { total?: { value?: number } } }).hits?.total?.value ?? 0;
-    return { found, hits: total, ctx };
+    return { found, hits: totalHits(response), ctx };
   }
 
   private async query(request: SearchRequest): Promise<unknown> {
     if (!request.index) throw new Error('the rule names no input index');
-    return this.deps.es.search({
-      index: request.index,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      ...request.body,
-    });
+    return this.deps.search.search(request);
   }
+}
 
-  private historyOf(
-    rule: Rule,
-    evaluation: RuleEvaluation,
-    hits: number,
-    latencyMs: number,
-    now: number,
-  ): HistoryRecord[] {
-    const changed = new Map(evaluation.transitions.map((t) => [t.group, t]));
-    return [
-      {
-        '@timestamp': new Date(now).toISOString(),
-        kind: 'evaluation',
-        rule_id: rule.id,
-        condition_met: evaluation.verdicts.some((v) => v.met),
-        input_summary: { hits, groups: evaluation.verdicts.length },
-        values: evaluation.verdicts.slice(0, 100).map((v) => ({
-          group: v.group,
-          values: v.values,
-          met: v.met,
-          recovered: v.recovered,
-          state_before: changed.get(v.group)?.before,
-          state_after: evaluation.state.groups[v.group]?.status ?? 'ok',
-        })),
-        state_before: evaluation.transitions[0]?.before,
-        state_after: evaluation.transitions[0]?.after,
-        latency_ms: Math.round(latencyMs),
-        replica: this.deps.replica,
-      },
-    ];
-  }
+/** `hits.total.value` of a search response (0 when the search counted none). */
+export function totalHits(response: unknown): number {
+  return (response as { hits?: { total?: { value?: number } } }).hits?.total?.value ?? 0;
+}
+
+/** How many groups' values an evaluation line keeps (a rule may watch thousands). */
+const HISTORY_GROUPS = 100;
+
+/** The history line of one evaluation: what it found per group and how states moved. */
+export function evaluationHistory(
+  rule: Rule,
+  evaluation: RuleEvaluation,
+  figures: { hits: number; latencyMs: number; now: number; replica: string },
+): HistoryRecord {
+  const changed = new Map(evaluation.transitions.map((t) => [t.group, t]));
+  return {
+    '@timestamp': new Date(figures.now).toISOString(),
+    kind: 'evaluation',
+    rule_id: rule.id,
+    condition_met: evaluation.verdicts.some((v) => v.met),
+    input_summary: { hits: figures.hits, groups: evaluation.verdicts.length },
+    values: evaluation.verdicts.slice(0, HISTORY_GROUPS).map((v) => ({
+      group: v.group,
+      values: v.values,
+      met: v.met,
+      recovered: v.recovered,
+      state_before: changed.get(v.group)?.before,
+      state_after: evaluation.state.groups[v.group]?.status ?? 'ok',
+    })),
+    state_before: evaluation.transitions[0]?.before,
+    state_after: evaluation.transitions[0]?.after,
+    latency_ms: Math.round(figures.latencyMs),
+    replica: figures.replica,
+  };
 }

@@ -5,8 +5,17 @@ import {
 } from '@meetup/elasticsearch';
 import type { Logger, Prerequisite } from '@meetup/observability';
 import type { UrlGuard } from '@meetup/webhook-delivery';
-import type { RuleStore } from '../store/rule-store';
+import type { RuleStore, StoredRule } from '../store/rule-store';
 import { loadRuleFiles } from './rule-files';
+
+/** File rules stored before that the directory no longer holds; API rules are never stale. */
+export function staleFileRules(
+  stored: readonly StoredRule[],
+  fromFiles: readonly Rule[],
+): string[] {
+  const ids = new Set(fromFiles.map((r) => r.id));
+  return stored.filter((s) => s.origin === 'file' && !ids.has(s.rule.id)).map((s) => s.rule.id);
+}
 
 /**
  * The rules of ALERTING_RULES_DIR: read and checked at start (a bad file
@@ -28,10 +37,7 @@ export class RuleFileSync {
   async sync(): Promise<void> {
     const { rules, logger } = this.deps;
     const fromFiles = this.fromFiles ?? [];
-    const ids = new Set(fromFiles.map((r) => r.id));
-    for (const stored of await rules.list()) {
-      if (stored.origin === 'file' && !ids.has(stored.rule.id)) await rules.delete(stored.rule.id);
-    }
+    for (const id of staleFileRules(await rules.list(), fromFiles)) await rules.delete(id);
     for (const rule of fromFiles) {
       const existing = await rules.get(rule.id);
       await rules.put(rule, 'file', existing?.created_at);

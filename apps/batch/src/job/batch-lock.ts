@@ -1,7 +1,4 @@
-import { errors, type Client } from '@elastic/elasticsearch';
 import type { BatchMode } from '@meetup/batch-stats';
-
-const LOCK_ID = 'lock';
 
 /** Another run holds the lock: this run must not start. */
 export class BatchLockedError extends Error {
@@ -22,7 +19,15 @@ export class BatchLockLostError extends Error {
   }
 }
 
-interface LockDocument {
+/** The lock document exists already, or changed since the version read. */
+export class LockConflictError extends Error {
+  constructor(options?: ErrorOptions) {
+    super('the batch lock document exists or changed since it was read', options);
+    this.name = 'LockConflictError';
+  }
+}
+
+export interface LockDocument {
   kind: 'lock';
   owner: string;
   mode: BatchMode;
@@ -30,48 +35,75 @@ interface LockDocument {
   expires_at: string;
 }
 
+/** Optimistic concurrency: the version a write must find (absent parts: not checked). */
+export interface LockVersion {
+  seqNo?: number;
+  primaryTerm?: number;
+}
+
+export interface StoredLock extends LockVersion {
+  document?: LockDocument;
+}
+
+/** The one lock document; writes at a version throw LockConflictError when it moved. */
+export interface LockDocuments {
+  /** Throws LockConflictError when a lock document exists. */
+  create(document: LockDocument): Promise<LockVersion>;
+  read(): Promise<StoredLock>;
+  replace(document: LockDocument, expected: LockVersion): Promise<LockVersion>;
+  delete(expected: LockVersion): Promise<void>;
+}
+
 export interface BatchLockOptions {
-  index: string;
   owner: string;
   ttlMs: number;
   now?: () => number;
 }
 
-const isConflict = (error: unknown): boolean =>
-  error instanceof errors.ResponseError && error.statusCode === 409;
+/** The lock document of `owner`, valid for `ttlMs` from `now`. */
+export function lockDocument(owner: string, mode: BatchMode, now: number, ttlMs: number) {
+  return {
+    kind: 'lock',
+    owner,
+    mode,
+    acquired_at: new Date(now).toISOString(),
+    expires_at: new Date(now + ttlMs).toISOString(),
+  } satisfies LockDocument;
+}
+
+/** A lock whose expiry has not passed is held (by a live run); an expired one may be taken over. */
+export const isHeld = (held: LockDocument | undefined, now: number): held is LockDocument =>
+  held !== undefined && Date.parse(held.expires_at) > now;
+
+/** Extensions come three times per lease (so two may fail before it expires), at most 10 a second. */
+export const heartbeatDelayMs = (ttlMs: number): number => Math.max(ttlMs / 3, 100);
+
+const isConflict = (error: unknown): boolean => error instanceof LockConflictError;
 
 /**
- * A lock in Elasticsearch: a document created with `op_type: create`, holding
- * its owner and an expiry the holder extends while it runs (heartbeat). An
- * expired lock (a crashed run) is taken over with optimistic concurrency
- * (`if_seq_no`/`if_primary_term`), so two runs never both win it.
+ * A lock document created only when none exists, holding its owner and an
+ * expiry the holder extends while it runs (heartbeat). An expired lock (a
+ * crashed run) is taken over at the version read (optimistic concurrency),
+ * so two runs never both win it.
  */
 export class BatchLock {
-  private seqNo = 0;
-  private primaryTerm = 0;
+  private version: LockVersion = { seqNo: 0, primaryTerm: 0 };
   private heartbeat: NodeJS.Timeout | undefined;
   private beating: Promise<void> = Promise.resolve();
   private lost: Error | undefined;
   private readonly now: () => number;
 
   constructor(
-    private readonly client: Client,
+    private readonly documents: LockDocuments,
     private readonly options: BatchLockOptions,
   ) {
     this.now = options.now ?? Date.now;
   }
 
   async acquire(mode: BatchMode): Promise<void> {
-    const document = this.document(mode, this.now());
+    const document = this.document(mode);
     try {
-      this.keep(
-        await this.client.index({
-          index: this.options.index,
-          id: LOCK_ID,
-          op_type: 'create',
-          document,
-        }),
-      );
+      this.keep(await this.documents.create(document));
     } catch (error) {
       if (!isConflict(error)) throw error;
       await this.takeOverIfExpired(document);
@@ -89,31 +121,16 @@ export class BatchLock {
     await this.beating;
     clearTimeout(this.heartbeat);
     if (this.lost) return;
-    await this.client.delete({
-      index: this.options.index,
-      id: LOCK_ID,
-      if_seq_no: this.seqNo,
-      if_primary_term: this.primaryTerm,
-      refresh: true,
-    });
+    await this.documents.delete(this.version);
   }
 
   private async takeOverIfExpired(document: LockDocument): Promise<void> {
-    const current = await this.client.get<LockDocument>({ index: this.options.index, id: LOCK_ID });
-    const held = current._source;
-    if (held && Date.parse(held.expires_at) > this.now()) {
-      throw new BatchLockedError(held.owner, held.expires_at);
+    const current = await this.documents.read();
+    if (isHeld(current.document, this.now())) {
+      throw new BatchLockedError(current.document.owner, current.document.expires_at);
     }
     try {
-      this.keep(
-        await this.client.index({
-          index: this.options.index,
-          id: LOCK_ID,
-          document,
-          if_seq_no: current._seq_no,
-          if_primary_term: current._primary_term,
-        }),
-      );
+      this.keep(await this.documents.replace(document, current));
     } catch (error) {
       if (!isConflict(error)) throw error;
       throw new BatchLockedError('another run taking over the expired lock', document.expires_at);
@@ -123,14 +140,11 @@ export class BatchLock {
   /** One extension at a time (a chained timer, not an interval), so two never race each other. */
   private startHeartbeat(mode: BatchMode): void {
     const beat = () => {
-      this.heartbeat = setTimeout(
-        () => {
-          this.beating = this.extend(mode).then(beat, (error: unknown) => {
-            this.lost = new BatchLockLostError({ cause: error });
-          });
-        },
-        Math.max(this.options.ttlMs / 3, 100),
-      );
+      this.heartbeat = setTimeout(() => {
+        this.beating = this.extend(mode).then(beat, (error: unknown) => {
+          this.lost = new BatchLockLostError({ cause: error });
+        });
+      }, heartbeatDelayMs(this.options.ttlMs));
       this.heartbeat.unref();
     };
     beat();
@@ -138,39 +152,24 @@ export class BatchLock {
 
   private async extend(mode: BatchMode): Promise<void> {
     try {
-      this.keep(
-        await this.client.index({
-          index: this.options.index,
-          id: LOCK_ID,
-          document: this.document(mode, this.now()),
-          if_seq_no: this.seqNo,
-          if_primary_term: this.primaryTerm,
-        }),
-      );
+      this.keep(await this.documents.replace(this.document(mode), this.version));
     } catch (error) {
       if (!isConflict(error)) return; // transient: the next beat tries again before expiry
       // A retried request may have written before it failed: still ours if the owner is.
-      const current = await this.client.get<LockDocument>({
-        index: this.options.index,
-        id: LOCK_ID,
-      });
-      if (current._source?.owner !== this.options.owner) throw error;
+      const current = await this.documents.read();
+      if (current.document?.owner !== this.options.owner) throw error;
       this.keep(current);
     }
   }
 
-  private keep(written: { _seq_no?: number; _primary_term?: number }): void {
-    this.seqNo = written._seq_no ?? this.seqNo;
-    this.primaryTerm = written._primary_term ?? this.primaryTerm;
+  private keep(written: LockVersion): void {
+    this.version = {
+      seqNo: written.seqNo ?? this.version.seqNo,
+      primaryTerm: written.primaryTerm ?? this.version.primaryTerm,
+    };
   }
 
-  private document(mode: BatchMode, now: number): LockDocument {
-    return {
-      kind: 'lock',
-      owner: this.options.owner,
-      mode,
-      acquired_at: new Date(now).toISOString(),
-      expires_at: new Date(now + this.options.ttlMs).toISOString(),
-    };
+  private document(mode: BatchMode): LockDocument {
+    return lockDocument(this.options.owner, mode, this.now(), this.options.ttlMs);
   }
 }

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@elastic/elasticsearch';
 import {
   allRsvps,
   eventsIn,
@@ -18,12 +17,11 @@ import { analyticsIndexSpecs } from '@meetup/elasticsearch';
 import { withSpan, type Logger } from '@meetup/observability';
 import type { BatchJobConfig } from '../config/batch.config';
 import { BatchLock } from './batch-lock';
+import type { BatchStorage } from './batch-storage';
 import { BulkSink } from './bulk-sink';
-import { CheckpointStore } from './checkpoint-store';
 import { computeEvents } from './event-stats.computation';
 import { computeGroups } from './group-stats.computation';
-import { IndexRebuild } from './index-rebuild';
-import { RawSnapshot } from './point-in-time';
+import type { SnapshotReader } from './point-in-time';
 import type { ProgressReporter } from './progress-reporter';
 
 export interface BatchOutcome {
@@ -36,7 +34,7 @@ export interface BatchOutcome {
 }
 
 export interface BatchRunnerDeps {
-  client: Client;
+  storage: BatchStorage;
   config: BatchJobConfig;
   logger: Logger;
   progress: ProgressReporter;
@@ -49,13 +47,41 @@ interface KeyBucket {
 }
 
 interface RunContext {
-  snapshot: RawSnapshot;
+  snapshot: SnapshotReader;
   computedAt: string;
   /** Throws when the run must stop (signal, lost lock); called between pages. */
   guard: () => void;
 }
 
-const versionOf = (alias: string): number =>
+/** What a run does, once the checkpoint is known. */
+export interface PlannedRun {
+  /** An incremental run without a checkpoint is a full rebuild. */
+  mode: BatchMode;
+  /** The RSVPs whose groups and events are recomputed (a full rebuild: all of them). */
+  touched: RawQuery;
+  /** A range run recomputes a past stretch and leaves the checkpoint where it was. */
+  movesCheckpoint: boolean;
+}
+
+export function planRun(plan: BatchRunPlan, checkpoint: number | undefined): PlannedRun {
+  if (plan.mode === 'range') {
+    return { mode: 'range', touched: mtimeBetween(plan.fromMs, plan.toMs), movesCheckpoint: false };
+  }
+  if (plan.mode === 'full' || checkpoint === undefined) {
+    return { mode: 'full', touched: allRsvps(), movesCheckpoint: true };
+  }
+  return { mode: 'incremental', touched: indexedSince(checkpoint), movesCheckpoint: true };
+}
+
+/**
+ * The checkpoint a successful run leaves: raw documents indexed before its start,
+ * less the overlap that catches those a slow aggregator batch indexed late.
+ */
+export const nextCheckpoint = (startedAt: number, overlapMs: number): number =>
+  startedAt - overlapMs;
+
+/** The version of an analytics alias's index template (a rebuild names its indices by it). */
+export const templateVersionOf = (alias: string): number =>
   analyticsIndexSpecs.find((spec) => spec.alias === alias)?.version ?? 1;
 
 /**
@@ -63,7 +89,7 @@ const versionOf = (alias: string): number =>
  * aggregations, which select by `terms` on the keys, read few documents and
  * few pages: the whole run then reads each raw document a bounded number of times.
  */
-async function* chunked(
+export async function* chunked(
   buckets: AsyncIterable<{ key: Record<string, string>; doc_count: number }>,
   name: string,
   maxKeys: number,
@@ -101,8 +127,7 @@ export class BatchRunner {
 
   async run(plan: BatchRunPlan, signal: AbortSignal): Promise<BatchOutcome> {
     const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    const lock = new BatchLock(this.deps.client, {
-      index: this.names.state,
+    const lock = new BatchLock(this.deps.storage.lockDocuments(this.names.state), {
       owner,
       ttlMs: this.deps.config.lockTtlMs,
       now: this.now,
@@ -121,31 +146,32 @@ export class BatchRunner {
   }
 
   private async runLocked(plan: BatchRunPlan, guard: () => void): Promise<BatchOutcome> {
-    const { client, config, logger } = this.deps;
+    const { storage, config, logger } = this.deps;
     // Taken before the refresh: whatever was indexed before it is in the snapshot, or
     // (written late by a slow aggregator batch) within the checkpoint overlap.
     const startedAt = this.now();
-    await client.indices.refresh({ index: this.names.raw });
-    const checkpoints = new CheckpointStore(client, this.names.state);
+    await storage.refresh([this.names.raw]);
+    const checkpoints = storage.checkpoints(this.names.state);
     const checkpoint = await checkpoints.read();
-    const mode = plan.mode === 'incremental' && checkpoint === undefined ? 'full' : plan.mode;
-    logger.info({ mode, requested: plan.mode, checkpoint }, 'batch run starting');
-    const snapshot = await RawSnapshot.open(client, this.names.raw);
+    const planned = planRun(plan, checkpoint);
+    logger.info({ mode: planned.mode, requested: plan.mode, checkpoint }, 'batch run starting');
+    const snapshot = await storage.openSnapshot(this.names.raw);
     const context: RunContext = { snapshot, computedAt: new Date(startedAt).toISOString(), guard };
     let outcome: BatchOutcome;
     try {
-      if (mode === 'full') outcome = await this.rebuild(context);
-      else if (plan.mode === 'range')
-        outcome = await this.update(context, 'range', mtimeBetween(plan.fromMs, plan.toMs));
-      else outcome = await this.update(context, 'incremental', indexedSince(checkpoint ?? 0));
+      outcome =
+        planned.mode === 'full'
+          ? await this.rebuild(context)
+          : await this.update(context, planned.mode, planned.touched);
     } finally {
       await snapshot.close().catch((error: unknown) => {
         logger.warn({ err: error }, 'closing the point in time failed');
       });
     }
-    if (mode !== 'range') {
+    if (planned.movesCheckpoint) {
+      const indexedBefore = nextCheckpoint(startedAt, config.checkpointOverlapMs);
       await withSpan('batch.checkpoint', {}, () =>
-        checkpoints.save(startedAt - config.checkpointOverlapMs, mode, this.now()),
+        checkpoints.save(indexedBefore, planned.mode, this.now()),
       );
     }
     return outcome;
@@ -153,17 +179,19 @@ export class BatchRunner {
 
   /** Full rebuild into new versioned indices, then one atomic alias swap. */
   private async rebuild(context: RunContext): Promise<BatchOutcome> {
-    const { client } = this.deps;
+    const { storage } = this.deps;
     const stamp = new Date(this.now()).toISOString().replace(/\D/g, '');
-    const rebuild = new IndexRebuild(
-      client,
-      [this.names.groups, this.names.events].map((alias) => ({ alias, version: versionOf(alias) })),
+    const rebuild = storage.rebuild(
+      [this.names.groups, this.names.events].map((alias) => ({
+        alias,
+        version: templateVersionOf(alias),
+      })),
       stamp,
     );
     await rebuild.create();
     try {
-      const groupSink = new BulkSink(client, rebuild.indexFor(this.names.groups));
-      const eventSink = new BulkSink(client, rebuild.indexFor(this.names.events));
+      const groupSink = new BulkSink(storage.writer, rebuild.indexFor(this.names.groups));
+      const eventSink = new BulkSink(storage.writer, rebuild.indexFor(this.names.events));
       const scanned = await withSpan('batch.groups', {}, () =>
         this.groupsPhase(context, allRsvps(), groupSink, false),
       );
@@ -196,14 +224,14 @@ export class BatchRunner {
     mode: BatchMode,
     touched: RawQuery,
   ): Promise<BatchOutcome> {
-    const { client } = this.deps;
-    const groupSink = new BulkSink(client, this.names.groups);
-    const eventSink = new BulkSink(client, this.names.events);
+    const { storage } = this.deps;
+    const groupSink = new BulkSink(storage.writer, this.names.groups);
+    const eventSink = new BulkSink(storage.writer, this.names.events);
     const scanned = await withSpan('batch.groups', {}, () =>
       this.groupsPhase(context, touched, groupSink, true),
     );
     await withSpan('batch.events', {}, () => this.eventsPhase(context, touched, eventSink));
-    await client.indices.refresh({ index: [this.names.groups, this.names.events] });
+    await storage.refresh([this.names.groups, this.names.events]);
     return {
       mode,
       documentsScanned: scanned,
@@ -271,18 +299,8 @@ export class BatchRunner {
     written: ReadonlySet<string>,
   ): Promise<string[]> {
     const stale: string[] = [];
-    const pages = this.deps.client.helpers.scrollSearch({
-      index: this.names.groups,
-      size: 5_000,
-      _source: false,
-      query: {
-        bool: { filter: [{ terms: { group_id: [...groups] } }, { term: { scope: 'day' } }] },
-      },
-    });
-    for await (const page of pages) {
-      for (const hit of page.body.hits.hits) {
-        if (hit._id !== undefined && !written.has(hit._id)) stale.push(hit._id);
-      }
+    for await (const id of this.deps.storage.dayDocumentIds(this.names.groups, groups)) {
+      if (!written.has(id)) stale.push(id);
     }
     return stale;
   }

@@ -1,6 +1,10 @@
-import type { Client } from '@elastic/elasticsearch';
 import type { IdentifiedDocument } from '@meetup/batch-stats';
-import { BulkWriteError, BulkWriter, type BulkOperation } from '@meetup/elasticsearch';
+import { BulkWriteError, type BulkOperation, type BulkWriteResult } from '@meetup/elasticsearch';
+
+/** Where a sink hands its operations: `BulkWriter` (requests sized in bytes, retried with backoff). */
+export interface DocumentWriter {
+  write(target: string, operations: readonly BulkOperation<null>[]): Promise<BulkWriteResult<null>>;
+}
 
 /**
  * Buffers the result documents of one index and hands them to the bulk writer
@@ -13,17 +17,14 @@ import { BulkWriteError, BulkWriter, type BulkOperation } from '@meetup/elastics
 export class BulkSink {
   private operations: BulkOperation<null>[] = [];
   private inFlight: Promise<void> = Promise.resolve();
-  private readonly writer: BulkWriter;
   written = 0;
   deleted = 0;
 
   constructor(
-    client: Client,
+    private readonly writer: DocumentWriter,
     private readonly index: string,
     private readonly batchSize = 2_000,
-  ) {
-    this.writer = new BulkWriter({ client });
-  }
+  ) {}
 
   async write(docs: readonly IdentifiedDocument<object>[]): Promise<void> {
     for (const { id, document } of docs) {

@@ -1,5 +1,6 @@
 import { errors, type Client } from '@elastic/elasticsearch';
 import type { BatchMode } from '@meetup/batch-stats';
+import type { Checkpoints } from './batch-storage';
 
 const CHECKPOINT_ID = 'checkpoint';
 
@@ -12,7 +13,7 @@ interface CheckpointDocument {
 }
 
 /** Where the last successful run got to; written only after a run succeeded. */
-export class CheckpointStore {
+export class CheckpointStore implements Checkpoints {
   constructor(
     private readonly client: Client,
     private readonly index: string,

@@ -5,7 +5,7 @@ import {
   type RawQuery,
 } from '@meetup/batch-stats';
 import type { BulkSink } from './bulk-sink';
-import type { RawSnapshot } from './point-in-time';
+import type { SnapshotReader } from './point-in-time';
 
 export interface EventPassOptions {
   computedAt: string;
@@ -15,7 +15,7 @@ export interface EventPassOptions {
 
 /** One pass over the RSVPs a query selects: one document per event. */
 export async function computeEvents(
-  snapshot: RawSnapshot,
+  snapshot: SnapshotReader,
   query: RawQuery,
   sink: BulkSink,
   options: EventPassOptions,

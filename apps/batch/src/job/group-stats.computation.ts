@@ -8,7 +8,7 @@ import {
 } from '@meetup/batch-stats';
 import type { BulkSink } from './bulk-sink';
 import { Peekable } from './peekable';
-import type { RawSnapshot } from './point-in-time';
+import type { SnapshotReader } from './point-in-time';
 
 interface PairBucket {
   key: { group: string; member?: string; event?: string; day: number };
@@ -36,7 +36,7 @@ export interface GroupPassOptions {
  * count is a count of composite buckets, so it is exact at any size.
  */
 export async function computeGroups(
-  snapshot: RawSnapshot,
+  snapshot: SnapshotReader,
   query: RawQuery,
   sink: BulkSink,
   options: GroupPassOptions,

@@ -45,4 +45,46 @@ describe('loadIngestorConfig', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/KAFKA_TOPICS_CREATE: must be true or false; TOPIC_REPLICATION_FACTOR/);
   });
+
+  it('gives each source its own topic when named, the RSVP topic otherwise', () => {
+    const { sources } = loadIngestorConfig({
+      ...base,
+      SOURCES: ' a=ws://a/2/rsvps , b=https://b/2/rsvps>other.rsvps ',
+      RSVP_TOPIC: 'rsvps',
+    }).ingest;
+    expect(sources).toEqual([
+      { name: 'a', url: 'ws://a/2/rsvps', topic: 'rsvps' },
+      { name: 'b', url: 'https://b/2/rsvps', topic: 'other.rsvps' },
+    ]);
+  });
+
+  it('names a source that is not name=url with a stream scheme, and an empty list', () => {
+    expect(() => loadIngestorConfig({ ...base, SOURCES: 'a=ftp://a/2/rsvps' })).toThrow(
+      /SOURCES: "a=ftp:\/\/a\/2\/rsvps" must be name=ws\(s\)\|http\(s\):\/\/…\[>topic\]/,
+    );
+    expect(() => loadIngestorConfig({ ...base, SOURCES: ' , ' })).toThrow(
+      /SOURCES: must list at least one source/,
+    );
+  });
+
+  it('reads the replica index from a StatefulSet pod name', () => {
+    const shard = (REPLICA_INDEX: string) =>
+      loadIngestorConfig({ ...base, REPLICA_INDEX, REPLICA_COUNT: '3' }).ingest.shard;
+    expect(shard('ingestor-2')).toEqual({ index: 2, count: 3, redundancy: 1 });
+    expect(shard('1')).toEqual({ index: 1, count: 3, redundancy: 1 });
+    expect(() => shard('ingestor')).toThrow(/REPLICA_INDEX: must be a number or a pod name/);
+  });
+
+  it('refuses a replica index past the replica count, and more redundancy than replicas', () => {
+    expect(() =>
+      loadIngestorConfig({
+        ...base,
+        REPLICA_INDEX: '3',
+        REPLICA_COUNT: '3',
+        REPLICA_REDUNDANCY: '4',
+      }),
+    ).toThrow(
+      /REPLICA_INDEX: must be less than REPLICA_COUNT; REPLICA_REDUNDANCY: must be at most REPLICA_COUNT/,
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import type { TopicMessages } from 'kafkajs';
 import { describeKafkaFailure, KAFKA_REQUEST_BYTES, type KafkaIdentity } from '@meetup/kafka';
 import {
   injectTraceContext,
@@ -8,32 +8,48 @@ import {
   type Logger,
   type Span,
 } from '@meetup/observability';
-import { Backoff, sleep } from '@meetup/retry';
+import { Backoff, sleep, type BackoffOptions } from '@meetup/retry';
 import type { FailureReport } from '@meetup/service-runtime';
 import type { IngestorMetrics } from '../ingestor.metrics';
+import type { BatchSender } from './batch-sender';
 import type { IngestBuffer, PendingRecord } from './ingest-buffer';
 
 export interface KafkaWriterOptions {
-  kafka: Kafka;
+  sender: BatchSender;
   identity: KafkaIdentity;
   /** Failures a person must fix (credentials, ACLs, CA): logged once, shown by readiness. */
   failures: FailureReport;
   buffer: IngestBuffer;
   batchMaxRecords: number;
   lingerMs: number;
-  compression: 'none' | 'gzip';
   metrics: IngestorMetrics;
   logger: Logger;
   /** Called, in order, with every batch Kafka acknowledged. */
   acknowledged(records: PendingRecord[]): void;
   /** Extra messages (checkpoints) to send after a batch, or when idle. */
   checkpoints(): TopicMessages[];
+  /** Between the attempts of a batch Kafka refused. */
+  backoff?: BackoffOptions;
 }
 
+const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 5_000, jitter: 0.3 };
 // After this many failed attempts in a row the producer is replaced: a
 // broker that lost the producer's state would otherwise refuse it forever.
 const FAILURES_BEFORE_NEW_PRODUCER = 3;
 const IDLE_WAKE_MS = 500;
+
+/**
+ * Whether to wait `lingerMs` before taking a batch: records are waiting but fewer than a full
+ * batch, so a short wait sends more of them in one request.
+ */
+export function shouldLinger(waiting: number, batchMaxRecords: number, lingerMs: number): boolean {
+  return waiting > 0 && waiting < batchMaxRecords && lingerMs > 0;
+}
+
+/** Whether the producer is replaced after a batch's `failures`-th failed attempt in a row. */
+export function replacesProducerAfter(failures: number): boolean {
+  return failures >= FAILURES_BEFORE_NEW_PRODUCER;
+}
 
 /**
  * Sends the buffer to Kafka one batch at a time with an idempotent producer
@@ -41,12 +57,13 @@ const IDLE_WAKE_MS = 500;
  * records are never dropped; the buffer fills and the readers pause instead.
  */
 export class KafkaWriter {
-  private producer: Producer | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
-  private readonly backoff = new Backoff({ initialMs: 200, maxMs: 5_000, jitter: 0.3 });
+  private readonly backoff: Backoff;
 
-  constructor(private readonly options: KafkaWriterOptions) {}
+  constructor(private readonly options: KafkaWriterOptions) {
+    this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
+  }
 
   start(): void {
     this.running = true;
@@ -60,14 +77,14 @@ export class KafkaWriter {
     this.running = false;
     await this.loop;
     await this.send(this.options.checkpoints()).catch(() => undefined);
-    await this.producer?.disconnect();
+    await this.options.sender.close();
   }
 
   private async run(): Promise<void> {
     const { buffer, batchMaxRecords, lingerMs } = this.options;
     while (this.running) {
       await buffer.waitForRecords(IDLE_WAKE_MS);
-      if (buffer.size > 0 && buffer.size < batchMaxRecords && lingerMs > 0) await sleep(lingerMs);
+      if (shouldLinger(buffer.size, batchMaxRecords, lingerMs)) await sleep(lingerMs);
       // One batch is one produce request: bounded in bytes too, or the broker refuses it for good.
       const batch = buffer.take(batchMaxRecords, KAFKA_REQUEST_BYTES);
       this.options.metrics.bufferFill.set(buffer.fillRatio);
@@ -108,7 +125,7 @@ export class KafkaWriter {
         this.options.metrics.produceErrors.inc();
         span.addEvent('produce failed', { attempt: failures + 1 });
         this.reportFailure(error, topicMessages, batch.length, failures);
-        if (failures + 1 >= FAILURES_BEFORE_NEW_PRODUCER) await this.replaceProducer();
+        if (replacesProducerAfter(failures + 1)) await this.options.sender.reset();
         await sleep(this.backoff.next());
       }
     }
@@ -139,28 +156,12 @@ export class KafkaWriter {
 
   private async send(topicMessages: TopicMessages[]): Promise<void> {
     if (topicMessages.length === 0) return;
-    if (!this.producer) {
-      const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
-      this.producer = producer;
-    }
-    await this.producer.sendBatch({
-      topicMessages,
-      acks: -1,
-      compression:
-        this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-    });
-  }
-
-  private async replaceProducer(): Promise<void> {
-    const old = this.producer;
-    this.producer = undefined;
-    await old?.disconnect().catch(() => undefined);
+    await this.options.sender.send(topicMessages);
   }
 }
 
 /** The records by topic, each with its headers and the active trace context. */
-function groupByTopic(records: PendingRecord[]): TopicMessages[] {
+export function groupByTopic(records: PendingRecord[]): TopicMessages[] {
   const byTopic = new Map<string, TopicMessages>();
   for (const record of records) {
     let entry = byTopic.get(record.topic);

@@ -2,6 +2,7 @@ import {
   openStream,
   streamUrl,
   type StreamConnection,
+  type StreamHandlers,
   type StreamPosition,
 } from '@meetup/meetup-stream';
 import type { Logger } from '@meetup/observability';
@@ -21,6 +22,26 @@ export interface SourceReaderOptions {
   metrics: IngestorMetrics;
   logger: Logger;
   message(raw: Buffer): void;
+  /** Opens a connection to the stream (default: `openStream`, HTTP chunked or WebSocket). */
+  open?: StreamOpener;
+}
+
+export type StreamOpener = (url: string, handlers: StreamHandlers) => Promise<StreamConnection>;
+
+/**
+ * Where a (re)connection starts: `marginMs` before the newest mtime received (the margin must
+ * exceed the source's disorder, so late out-of-order records are asked for again; the replayed
+ * duplicates are harmless downstream); before anything was received, the initial mtime, or live.
+ */
+export function resumePosition(
+  newestReceived: number | undefined,
+  options: { marginMs: number; initialSinceMtime: number | undefined },
+): StreamPosition {
+  if (newestReceived !== undefined) {
+    return { kind: 'since_mtime', mtime: Math.max(0, newestReceived - options.marginMs) };
+  }
+  const initial = options.initialSinceMtime;
+  return initial === undefined ? { kind: 'live' } : { kind: 'since_mtime', mtime: initial };
 }
 
 /**
@@ -63,7 +84,7 @@ export class SourceReader {
       }
       first = false;
       if (!(await this.waitForRoom())) return;
-      const position = this.resumePosition();
+      const position = resumePosition(this.options.position.received, this.options);
       const sinceMtime = position.kind === 'since_mtime' ? position.mtime : undefined;
       try {
         const { closed } = await this.connect(streamUrl(source.url, { position }));
@@ -88,7 +109,8 @@ export class SourceReader {
   private async connect(url: string): Promise<{ closed: Promise<Error | undefined> }> {
     let onClosed: (error?: Error) => void = () => undefined;
     const closed = new Promise<Error | undefined>((resolve) => (onClosed = resolve));
-    this.connection = await openStream(url, {
+    const open = this.options.open ?? openStream;
+    this.connection = await open(url, {
       message: (raw) => {
         this.options.message(raw);
       },
@@ -97,15 +119,6 @@ export class SourceReader {
     if (this.options.buffer.underPressure) this.connection.pause();
     if (this.stopped) this.connection.close();
     return { closed };
-  }
-
-  private resumePosition(): StreamPosition {
-    const newest = this.options.position.received;
-    if (newest !== undefined) {
-      return { kind: 'since_mtime', mtime: Math.max(0, newest - this.options.marginMs) };
-    }
-    const initial = this.options.initialSinceMtime;
-    return initial === undefined ? { kind: 'live' } : { kind: 'since_mtime', mtime: initial };
   }
 
   /** Resolves true once the buffer has room, false if the reader stopped meanwhile. */
