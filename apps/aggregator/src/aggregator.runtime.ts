@@ -7,39 +7,50 @@ import {
   indicesPrerequisite,
   TimePartitionedIndex,
 } from '@meetup/elasticsearch';
-import {
-  describeKafkaFailure,
-  kafkaIdentity,
-  topicsPrerequisite,
-  type KafkaIdentity,
-} from '@meetup/kafka';
-import { needsOperator, type Logger, type Registry } from '@meetup/observability';
-import { backoffDelay, sleep } from '@meetup/retry';
-import {
-  FailureReport,
-  PrerequisiteWaiter,
-  startInBackground,
-  type ReadinessCheck,
-} from '@meetup/service-runtime';
+import { kafkaIdentity, topicsPrerequisite } from '@meetup/kafka';
+import type { Logger, Registry } from '@meetup/observability';
+import { FailureReport, PrerequisiteWaiter, type ReadinessCheck } from '@meetup/service-runtime';
 import { AggregateCombiner } from './combine/aggregate-combiner';
 import type { AggregatorConfig } from './config/aggregator.config';
 import { AggregatorMetrics } from './aggregator.metrics';
-import { PartitionWorker } from './pipeline/partition-worker';
+import { ConsumeSupervisor, reportConsumeFailure } from './pipeline/consume-supervisor';
+import { kafkaDeadLetterTopic, PartitionWorker } from './pipeline/partition-worker';
 import { RecordProcessor } from './pipeline/record-processor';
 import { RsvpConsumer } from './pipeline/rsvp-consumer';
 import { aggregatorBulkWriter } from './sink/aggregator-bulk-writer';
 import { SnapshotStore } from './state/snapshot-store';
 
-const RESTART_AFTER_STOP_MS = 10_000;
-/** Between attempts to start consuming (Kafka not up yet, or the group denied). */
-const CONSUME_BACKOFF = { initialMs: 500, maxMs: 10_000, jitter: 0.2 };
+/** The indices the aggregator writes, under the routing's prefix. */
+export interface AggregatorIndices {
+  /** AGGREGATOR_OUTPUTS=all: the real-time aggregates too, not only the raw index. */
+  aggregates: boolean;
+  raw: string;
+  state: string;
+  byCountry: string;
+  globalTrending: string;
+  countryTrending: string;
+  /** The aliases that must exist before it consumes. */
+  required: string[];
+}
 
-/** The real-time aggregates' aliases (AGGREGATOR_OUTPUTS=all). */
-const aggregateAliases: string[] = [
-  IndexAliases.rsvpByCountry,
-  IndexAliases.globalTrendingTopics,
-  IndexAliases.countryTrendingTopics,
-];
+export function aggregatorIndices(
+  routing: Pick<AggregatorConfig['routing'], 'indexPrefix' | 'outputs'>,
+): AggregatorIndices {
+  const name = (alias: string) => `${routing.indexPrefix}${alias}`;
+  const aggregates = routing.outputs === 'all';
+  const indices = {
+    raw: name(IndexAliases.rsvps),
+    state: name(IndexAliases.aggregatorState),
+    byCountry: name(IndexAliases.rsvpByCountry),
+    globalTrending: name(IndexAliases.globalTrendingTopics),
+    countryTrending: name(IndexAliases.countryTrendingTopics),
+  };
+  // The activity family has a template, no alias: the bootstrap puts it in place
+  // before the state alias (analyticsIndexSpecs' order), so the state stands for both.
+  const required = [indices.raw, indices.state];
+  if (aggregates) required.push(indices.byCountry, indices.globalTrending, indices.countryTrending);
+  return { aggregates, ...indices, required };
+}
 
 export interface AggregatorRuntimeDeps {
   config: AggregatorConfig;
@@ -55,17 +66,17 @@ export class AggregatorRuntime {
   private readonly combiner: AggregateCombiner | undefined;
   private readonly producer: Producer;
   private readonly admin: Admin;
-  private readonly identity: KafkaIdentity;
   private readonly startup: PrerequisiteWaiter;
   private readonly consuming: FailureReport;
+  private readonly supervisor: ConsumeSupervisor;
   private readonly halt = new AbortController();
-  private starting: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: AggregatorRuntimeDeps) {
     const { config, kafka, elasticsearch: es, logger } = deps;
     const { routing, windows, pipeline } = config;
-    const name = (alias: string) => `${routing.indexPrefix}${alias}`;
-    this.identity = kafkaIdentity(config.kafka);
+    const indices = aggregatorIndices(routing);
+    const { aggregates } = indices;
+    const identity = kafkaIdentity(config.kafka);
     const metrics = new AggregatorMetrics(deps.registry);
     const writer = aggregatorBulkWriter({
       es,
@@ -75,7 +86,7 @@ export class AggregatorRuntime {
     });
     const snapshots = new SnapshotStore({
       es,
-      index: name(IndexAliases.aggregatorState),
+      index: indices.state,
       group: routing.consumerGroup,
       topic: routing.rsvpTopic,
       allowedLatenessMs: windows.allowedLatenessMs,
@@ -87,23 +98,16 @@ export class AggregatorRuntime {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.admin = kafka.admin();
-    const aggregates = routing.outputs === 'all';
     this.startup = new PrerequisiteWaiter({
       prerequisites: [
         topicsPrerequisite({
           admin: this.admin,
-          identity: this.identity,
+          identity,
           topics: [routing.rsvpTopic, routing.dlqTopic],
         }),
         indicesPrerequisite(
           es,
-          // The activity family has a template, no alias: the bootstrap puts it in place
-          // before the state alias (analyticsIndexSpecs' order), so the state stands for both.
-          [
-            IndexAliases.rsvps,
-            IndexAliases.aggregatorState,
-            ...(aggregates ? aggregateAliases : []),
-          ].map(name),
+          indices.required,
           elasticsearchFailureContext(config.elasticsearch),
         ),
       ],
@@ -117,12 +121,12 @@ export class AggregatorRuntime {
     const worker = new PartitionWorker({
       processor: new RecordProcessor({ validator: new RsvpValidator(), aggregates }),
       writer,
-      producer: this.producer,
+      dlq: kafkaDeadLetterTopic(this.producer, routing.dlqTopic),
       metrics,
       logger,
       topic: routing.rsvpTopic,
       dlqTopic: routing.dlqTopic,
-      rawIndex: name(IndexAliases.rsvps),
+      rawIndex: indices.raw,
       activityIndexFor: (mtimeMs) => activity.indexFor(mtimeMs),
     });
     this.combiner = aggregates
@@ -142,10 +146,10 @@ export class AggregatorRuntime {
           activityPartitions: activity,
           indices: {
             activity: activity.readPattern,
-            state: name(IndexAliases.aggregatorState),
-            byCountry: name(IndexAliases.rsvpByCountry),
-            globalTrending: name(IndexAliases.globalTrendingTopics),
-            countryTrending: name(IndexAliases.countryTrendingTopics),
+            state: indices.state,
+            byCountry: indices.byCountry,
+            globalTrending: indices.globalTrending,
+            countryTrending: indices.countryTrending,
           },
         })
       : undefined;
@@ -166,8 +170,27 @@ export class AggregatorRuntime {
         this.combiner?.setLeader(leader);
       },
       onStopped: (error) => {
-        this.consumerStopped(error);
+        this.supervisor.stopped(error);
       },
+    });
+    this.supervisor = new ConsumeSupervisor({
+      start: async () => {
+        await this.admin.connect();
+        await this.producer.connect();
+        await this.consumer.start();
+      },
+      stop: () => this.consumer.stop(),
+      onFailure: (error, attempt) => {
+        reportConsumeFailure(error, attempt, {
+          identity,
+          topic: routing.rsvpTopic,
+          group: routing.consumerGroup,
+          report: this.consuming,
+          logger,
+        });
+      },
+      signal: this.halt.signal,
+      logger,
     });
   }
 
@@ -178,59 +201,13 @@ export class AggregatorRuntime {
 
   /** Returns at once: the aggregator waits for its topics and indices in the background. */
   start(): Promise<void> {
-    this.starting = startInBackground(this.deps.logger, async () => {
-      if (await this.startup.waitUntilMet({ signal: this.halt.signal })) {
-        await this.consumeWhenPossible();
-      }
-    });
+    this.supervisor.start(() => this.startup.waitUntilMet({ signal: this.halt.signal }));
     return Promise.resolve();
-  }
-
-  /** Kafka may not be up yet, or may deny the group: readiness reports it, we keep trying. */
-  private async consumeWhenPossible(): Promise<void> {
-    for (let attempt = 0; !this.halt.signal.aborted; attempt += 1) {
-      try {
-        await this.admin.connect();
-        await this.producer.connect();
-        await this.consumer.start();
-        return;
-      } catch (error) {
-        await this.consumer.stop().catch(() => undefined);
-        this.reportConsumeFailure(error, attempt);
-        await sleep(backoffDelay(attempt, CONSUME_BACKOFF), this.halt.signal);
-      }
-    }
-  }
-
-  /** kafkajs stopped the consumer for good (e.g. the group is denied): try again later. */
-  private consumerStopped(error: Error): void {
-    this.reportConsumeFailure(error, 0);
-    if (this.halt.signal.aborted) return;
-    const previous = this.starting;
-    this.starting = (async () => {
-      await previous;
-      await sleep(RESTART_AFTER_STOP_MS, this.halt.signal);
-      if (this.halt.signal.aborted) return;
-      await this.consumer.stop().catch(() => undefined);
-      await this.consumeWhenPossible();
-    })();
-  }
-
-  private reportConsumeFailure(error: unknown, attempt: number): void {
-    const { routing } = this.deps.config;
-    const failure = describeKafkaFailure(error, {
-      operation: 'consume',
-      ...this.identity,
-      topics: [routing.rsvpTopic],
-      group: routing.consumerGroup,
-    });
-    if (needsOperator(failure)) this.consuming.record(failure);
-    else this.deps.logger.warn({ err: error, attempt }, 'cannot consume yet, retrying');
   }
 
   async stop(): Promise<void> {
     this.halt.abort();
-    await this.starting;
+    await this.supervisor.settled();
     await this.consumer.stop();
     await this.combiner?.stop();
     await this.producer.disconnect();

@@ -48,6 +48,9 @@ const CHART_DIR = process.env.E2E_CHART_DIR ?? repoChartDir;
 const AUTH_FAILURE =
   /authorization denied|authentication failed|tls verification failed|AUTHORIZATION_FAILED|security_exception|unable to authenticate/i;
 
+/** Secret keys whose values must never reach a log (Strimzi's and ECK's, the chart's own). */
+const SECRET_KEY = /password|token|secret|^elastic$|\.key$|jaas/i;
+
 interface ProfileRun {
   profile: 'kind' | 'production';
   /** The stream: the release's own simulator (kind) or one outside the cluster (production). */
@@ -237,6 +240,21 @@ describe('the chart installed as a cluster would run it', () => {
               .split('\n')
               .filter((line) => AUTH_FAILURE.test(line))
               .map((line) => `${pod.name}: ${line}`),
+          ),
+        ).toEqual([]);
+        // No secret of the release is in any log: the SCRAM passwords of the Kafka users, the
+        // Elasticsearch passwords, the alerting API token, private keys.
+        const secrets = [...release.model.secrets.values()].flatMap((data) =>
+          Object.entries(data)
+            .filter(([key, value]) => SECRET_KEY.test(key) && value.length >= 8)
+            .map(([, value]) => value),
+        );
+        expect(secrets.length).toBeGreaterThan(3);
+        expect(
+          release.pods.flatMap((pod) =>
+            secrets
+              .filter((secret) => pod.output().includes(secret))
+              .map((secret) => `${pod.name}: ${secret.slice(0, 3)}…`),
           ),
         ).toEqual([]);
       } finally {

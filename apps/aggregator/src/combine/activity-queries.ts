@@ -2,6 +2,21 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import type { ScopePanes } from './trending-windows';
 
 type AfterKey = estypes.AggregationsCompositeAggregateKey;
+type CompositeBucket = estypes.AggregationsCompositeBucket;
+
+/** Buckets per page of a composite aggregation. */
+export const COMPOSITE_PAGE_SIZE = 10_000;
+
+/** A composite aggregation's page: its buckets, and the key to ask the next page after, if any. */
+export function compositePage(rows: estypes.AggregationsCompositeAggregate | undefined): {
+  buckets: CompositeBucket[];
+  after: AfterKey | undefined;
+} {
+  const buckets = (rows?.buckets ?? []) as CompositeBucket[];
+  // A short page is the last one, whether or not Elasticsearch still gave an after_key.
+  const last = !rows?.after_key || buckets.length < COMPOSITE_PAGE_SIZE;
+  return { buckets, after: last ? undefined : rows.after_key };
+}
 
 /** Every bucket of a composite aggregation, page by page. */
 async function* compositeBuckets(
@@ -10,7 +25,7 @@ async function* compositeBuckets(
   query: estypes.QueryDslQueryContainer,
   sources: Record<string, estypes.AggregationsCompositeAggregationSource>[],
   aggs?: Record<string, estypes.AggregationsAggregationContainer>,
-): AsyncGenerator<estypes.AggregationsCompositeBucket> {
+): AsyncGenerator<CompositeBucket> {
   let after: AfterKey | undefined;
   for (;;) {
     const response = await es.search({
@@ -18,14 +33,18 @@ async function* compositeBuckets(
       size: 0,
       query,
       aggs: {
-        rows: { composite: { size: 10_000, sources, ...(after ? { after } : {}) }, aggs },
+        rows: {
+          composite: { size: COMPOSITE_PAGE_SIZE, sources, ...(after ? { after } : {}) },
+          aggs,
+        },
       },
     });
-    const rows = response.aggregations?.rows as estypes.AggregationsCompositeAggregate | undefined;
-    const buckets = (rows?.buckets ?? []) as estypes.AggregationsCompositeBucket[];
-    yield* buckets;
-    if (!rows?.after_key || buckets.length < 10_000) return;
-    after = rows.after_key;
+    const page = compositePage(
+      response.aggregations?.rows as estypes.AggregationsCompositeAggregate | undefined,
+    );
+    yield* page.buckets;
+    if (!page.after) return;
+    after = page.after;
   }
 }
 
@@ -39,9 +58,25 @@ export interface CountryBucketRow {
 }
 
 /** An event-time range query on the activity: `[from, to)`, `to` infinite for no end. */
-function mtimeRange(from: number, to: number): estypes.QueryDslQueryContainer {
+export function mtimeRange(from: number, to: number): estypes.QueryDslQueryContainer {
   const range = Number.isFinite(to) ? { gte: from, lt: to } : { gte: from };
   return { range: { mtime: { ...range, format: 'epoch_millis' } } };
+}
+
+/** What the by-country stage reads of the counted activity. */
+export interface CountryActivity {
+  /** `activityReach` of the activity. */
+  reach(from: number, budget: number, bucketMs: number): Promise<number>;
+  /** `countryBucketRows` of the activity. */
+  rows(from: number, to: number, bucketMs: number): Promise<CountryBucketRow[]>;
+}
+
+/** The counted activity in Elasticsearch (`index`: its partitions' read pattern). */
+export function elasticsearchCountryActivity(es: Client, index: string): CountryActivity {
+  return {
+    reach: (from, budget, bucketMs) => activityReach(es, index, from, budget, bucketMs),
+    rows: (from, to, bucketMs) => countryBucketRows(es, index, from, to, bucketMs),
+  };
 }
 
 /** Counted responses per bucket × country × response, for activity in `[from, to)`. */
@@ -64,17 +99,20 @@ export async function countryBucketRows(
     ],
     { guests: { sum: { field: 'guests' } }, attendees: { sum: { field: 'attendees' } } },
   );
-  for await (const b of buckets) {
-    rows.push({
-      bucketStart: Number(b.key.bucket),
-      country: String(b.key.country),
-      response: String(b.key.response),
-      responses: b.doc_count,
-      guests: (b.guests as estypes.AggregationsSumAggregate).value ?? 0,
-      attendees: (b.attendees as estypes.AggregationsSumAggregate).value ?? 0,
-    });
-  }
+  for await (const b of buckets) rows.push(countryBucketRowOf(b));
   return rows;
+}
+
+/** A bucket of the bucket × country × response composite aggregation, with its sums. */
+export function countryBucketRowOf(b: CompositeBucket): CountryBucketRow {
+  return {
+    bucketStart: Number(b.key.bucket),
+    country: String(b.key.country),
+    response: String(b.key.response),
+    responses: b.doc_count,
+    guests: (b.guests as estypes.AggregationsSumAggregate).value ?? 0,
+    attendees: (b.attendees as estypes.AggregationsSumAggregate).value ?? 0,
+  };
 }
 
 /**
@@ -94,16 +132,22 @@ export async function topicPanes(
     { country: { terms: { field: 'country' } } },
     { topic: { terms: { field: 'topics' } } },
   ]);
-  for await (const b of buckets) {
-    const pane = Number(b.key.pane);
-    const topic = String(b.key.topic);
-    const tab = topic.indexOf('\t');
-    const urlkey = tab < 0 ? topic : topic.slice(0, tab);
-    const name = tab < 0 ? topic : topic.slice(tab + 1);
-    add(scopes, '', urlkey, name, pane, b.doc_count);
-    add(scopes, String(b.key.country), urlkey, name, pane, b.doc_count);
-  }
+  for await (const b of buckets) addTopicPane(scopes, b);
   return scopes;
+}
+
+/**
+ * Adds a pane × country × topic bucket to the world's counts (scope '') and its country's;
+ * the topic is `urlkey<TAB>name` as the activity stores it.
+ */
+export function addTopicPane(scopes: Map<string, ScopePanes>, b: CompositeBucket): void {
+  const pane = Number(b.key.pane);
+  const topic = String(b.key.topic);
+  const tab = topic.indexOf('\t');
+  const urlkey = tab < 0 ? topic : topic.slice(0, tab);
+  const name = tab < 0 ? topic : topic.slice(tab + 1);
+  add(scopes, '', urlkey, name, pane, b.doc_count);
+  add(scopes, String(b.key.country), urlkey, name, pane, b.doc_count);
 }
 
 function add(
@@ -140,8 +184,15 @@ export async function activityBounds(
     size: 0,
     aggs: { first: { min: { field: 'mtime' } }, last: { max: { field: 'mtime' } } },
   });
+  return activityBoundsOf(result.aggregations);
+}
+
+/** The bounds from the `first` (min) and `last` (max) aggregations: none over no documents. */
+export function activityBoundsOf(
+  aggregations: Record<string, estypes.AggregationsAggregate> | undefined,
+): ActivityBounds | undefined {
   const value = (name: string) =>
-    (result.aggregations?.[name] as { value: number | null } | undefined)?.value ?? null;
+    (aggregations?.[name] as { value: number | null } | undefined)?.value ?? null;
   const first = value('first');
   const last = value('last');
   return first === null || last === null ? undefined : { first, last };
@@ -173,8 +224,21 @@ export async function activityReach(
   });
   const volume = result.aggregations?.volume as
     estypes.AggregationsDateHistogramAggregate | undefined;
+  return reachOf(
+    (volume?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[],
+    budget,
+    intervalMs,
+  );
+}
+
+/** The end of the first interval of the volume histogram at which the running total exceeds `budget`. */
+export function reachOf(
+  volume: readonly Pick<estypes.AggregationsDateHistogramBucket, 'key' | 'doc_count'>[],
+  budget: number,
+  intervalMs: number,
+): number {
   let total = 0;
-  for (const bucket of (volume?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[]) {
+  for (const bucket of volume) {
     total += bucket.doc_count;
     if (total > budget) return bucket.key + intervalMs;
   }

@@ -6,9 +6,10 @@ import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { SnapshotStore } from '../state/snapshot-store';
 import { ActivityRetention } from './activity-retention';
-import { runStage } from './combine-loop';
+import { LeaderLoops } from './combine-loop';
 import { CountryCombiner } from './country-combiner';
-import { StageProgressStore } from './stage-progress';
+import { elasticsearchCountryActivity } from './activity-queries';
+import { elasticsearchProgressDocument, progressIdOf, StageProgressStore } from './stage-progress';
 import { streamPosition } from './stream-position';
 import { TrendingCombiner } from './trending-combiner';
 
@@ -56,34 +57,27 @@ export interface AggregateCombinerOptions {
  * its reads), so a slower former leader never overwrites fresher results.
  */
 export class AggregateCombiner {
-  private leader = false;
-  /** Leadership term: a former term's loops stop at their next check, even if leadership came back. */
-  private term = 0;
-  private loops: Promise<void>[] = [];
-  private readonly country: CountryCombiner;
-  private readonly trending: TrendingCombiner;
+  private readonly loops: LeaderLoops;
 
-  constructor(private readonly options: AggregateCombinerOptions) {
+  constructor(options: AggregateCombinerOptions) {
     const { es, admin, writer, snapshots, metrics, logger, indices, windows, topic } = options;
     const store = (stage: string) =>
       new StageProgressStore(
-        es,
-        indices.state,
-        `${options.group}|${topic}|combine-${stage}`,
+        elasticsearchProgressDocument(es, indices.state, progressIdOf(options.group, topic, stage)),
         stage,
       );
     const position = () =>
       streamPosition(admin, snapshots, topic, es, indices.activity, windows.allowedLatenessMs);
     const shared = { es, writer, metrics, windows, position };
     const countryProgress = store('country');
-    this.country = new CountryCombiner({
+    const country = new CountryCombiner({
       ...shared,
       progress: countryProgress,
-      activity: indices.activity,
+      activity: elasticsearchCountryActivity(es, indices.activity),
       byCountry: indices.byCountry,
       activityBudget: options.activityBudget,
     });
-    this.trending = new TrendingCombiner({
+    const trending = new TrendingCombiner({
       ...shared,
       progress: store('trending'),
       retention: new ActivityRetention({
@@ -98,29 +92,21 @@ export class AggregateCombiner {
       countryTrending: indices.countryTrending,
       activityBudget: options.activityBudget,
     });
+    this.loops = new LeaderLoops(
+      [
+        { stage: country, intervalMs: options.countryIntervalMs },
+        { stage: trending, intervalMs: options.trendingIntervalMs },
+      ],
+      metrics,
+      logger,
+    );
   }
 
   setLeader(leader: boolean): void {
-    if (leader === this.leader) return;
-    this.leader = leader;
-    if (!leader) return;
-    const { metrics, logger } = this.options;
-    const term = (this.term += 1);
-    const leading = () => this.leader && this.term === term;
-    // The former term's loops end at their next check; the new ones then start from the stored progress.
-    const previous = this.loops;
-    this.loops = [
-      Promise.all(previous).then(() =>
-        runStage(this.country, this.options.countryIntervalMs, leading, metrics, logger),
-      ),
-      Promise.all(previous).then(() =>
-        runStage(this.trending, this.options.trendingIntervalMs, leading, metrics, logger),
-      ),
-    ];
+    this.loops.setLeader(leader);
   }
 
   async stop(): Promise<void> {
-    this.leader = false;
-    await Promise.all(this.loops);
+    await this.loops.stop();
   }
 }

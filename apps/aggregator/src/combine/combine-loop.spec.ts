@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, Registry } from '@meetup/observability';
 import { AggregatorMetrics } from '../aggregator.metrics';
-import { PhaseLaps, runStage, type CombineStage } from './combine-loop';
+import { LeaderLoops, PhaseLaps, runStage, type CombineStage } from './combine-loop';
 
 /** A stage that answers each cycle from a script: true (more ready), false, or an error. */
 class ScriptedStage implements CombineStage {
@@ -132,5 +132,79 @@ describe('PhaseLaps', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe('LeaderLoops', () => {
+  const T0 = 1_000_000;
+  beforeEach(() => {
+    jest.useFakeTimers({ now: T0 });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  function twoStages() {
+    const { logger, metrics } = setUp();
+    const country = new ScriptedStage([]);
+    const trending = new ScriptedStage([]);
+    const loops = new LeaderLoops(
+      [
+        { stage: country, intervalMs: 500 },
+        { stage: trending, intervalMs: 2_000 },
+      ],
+      metrics,
+      logger,
+    );
+    return { country, trending, loops };
+  }
+
+  it('runs nothing until this member leads', async () => {
+    const { country, trending, loops } = twoStages();
+    loops.setLeader(false);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(country.cycles).toEqual([]);
+    expect(trending.cycles).toEqual([]);
+  });
+
+  it('runs each stage on its own interval while leading, and stops them all', async () => {
+    const { country, trending, loops } = twoStages();
+    loops.setLeader(true);
+    await jest.advanceTimersByTimeAsync(2_100);
+    expect(country.cycles).toEqual([T0, T0 + 500, T0 + 1_000, T0 + 1_500, T0 + 2_000]);
+    expect(trending.cycles).toEqual([T0, T0 + 2_000]);
+    const stopped = loops.stop();
+    await jest.advanceTimersByTimeAsync(2_000);
+    await stopped;
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(country.cycles).toHaveLength(5);
+    expect(trending.cycles).toHaveLength(2);
+  });
+
+  it('starts no second set of loops when told again that it leads', async () => {
+    const { country, loops } = twoStages();
+    loops.setLeader(true);
+    loops.setLeader(true);
+    await jest.advanceTimersByTimeAsync(1_100);
+    expect(country.resets).toBe(1);
+    expect(country.cycles).toEqual([T0, T0 + 500, T0 + 1_000]);
+  });
+
+  it("starts a new leadership's loops from the stored progress once all the former ones ended", async () => {
+    const { country, trending, loops } = twoStages();
+    loops.setLeader(true);
+    await jest.advanceTimersByTimeAsync(100);
+    // Leadership lost and won back while the first loops wait for their next cycle.
+    loops.setLeader(false);
+    loops.setLeader(true);
+    await jest.advanceTimersByTimeAsync(1_000);
+    // The former country loop ended at its check at T0 + 500; the former trending loop still waits.
+    expect(country.cycles).toEqual([T0]);
+    expect(country.resets).toBe(1);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(country.resets).toBe(2);
+    expect(trending.resets).toBe(2);
+    expect(country.cycles).toEqual([T0, T0 + 2_000]);
+    expect(trending.cycles).toEqual([T0, T0 + 2_000]);
   });
 });

@@ -77,3 +77,47 @@ export async function runStage(
     if (!behind) await sleep(Math.max(0, started + intervalMs - Date.now()));
   }
 }
+
+/** A stage and the start-to-start interval of its cycles. */
+export interface ScheduledStage {
+  stage: CombineStage;
+  intervalMs: number;
+}
+
+/**
+ * The combine stages' loops, run while this member leads (owns partition 0), one loop per
+ * stage so a heavy stage never holds back another. Each leadership is a term: a former term's
+ * loops end at their next check, even if leadership came back, and the new term's loops start
+ * only after they ended, from the stored progress.
+ */
+export class LeaderLoops {
+  private leader = false;
+  private term = 0;
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly stages: readonly ScheduledStage[],
+    private readonly metrics: AggregatorMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  setLeader(leader: boolean): void {
+    if (leader === this.leader) return;
+    this.leader = leader;
+    if (!leader) return;
+    const term = (this.term += 1);
+    const leading = () => this.leader && this.term === term;
+    const previous = this.loops;
+    this.loops = this.stages.map(({ stage, intervalMs }) =>
+      Promise.all(previous).then(() =>
+        runStage(stage, intervalMs, leading, this.metrics, this.logger),
+      ),
+    );
+  }
+
+  /** No longer leading; resolves once every loop has ended. */
+  async stop(): Promise<void> {
+    this.leader = false;
+    await Promise.all(this.loops);
+  }
+}

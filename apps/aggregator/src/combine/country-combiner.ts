@@ -1,28 +1,82 @@
-import type { Client } from '@elastic/elasticsearch';
 import { countryInfo } from '@meetup/country-info';
 import { bucketStart } from '@meetup/windowing';
 import type { BulkWriter } from '@meetup/elasticsearch';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
-import { activityReach, countryBucketRows } from './activity-queries';
+import type { CountryActivity, CountryBucketRow } from './activity-queries';
 import type { CombineStage, PhaseLaps } from './combine-loop';
 import type { StageProgress, StageProgressStore } from './stage-progress';
 import type { StreamPosition } from './stream-position';
 import { WrittenDocuments, type AggregateDocument } from './written-documents';
 
 export interface CountryCombinerOptions {
-  es: Client;
-  writer: BulkWriter;
+  /** The bulk writer (`BulkWriter`). */
+  writer: Pick<BulkWriter, 'write'>;
   /** Where the partitions' snapshots stand, their activity made searchable. */
   position: () => Promise<StreamPosition>;
   metrics: AggregatorMetrics;
   progress: StageProgressStore;
   windows: WindowsConfig;
-  /** Read pattern of the counted activity's partitions. */
-  activity: string;
+  /** The counted activity of all partitions. */
+  activity: CountryActivity;
   byCountry: string;
   /** Counted messages one cycle reads at most past the last final bucket. */
   activityBudget: number;
+}
+
+export interface CountryDocumentsContext {
+  index: string;
+  bucketMs: number;
+  /** The cycle's stamp: the documents' external version. */
+  stamp: number;
+  /** Buckets ending at or before this are final. */
+  closedBefore: number;
+  updatedAt: string;
+}
+
+/** The by-country documents of a cycle's rows, with the country's name, continent and location. */
+export function countryDocumentsOf(
+  rows: readonly CountryBucketRow[],
+  context: CountryDocumentsContext,
+): AggregateDocument[] {
+  return rows.map((row) => {
+    const info = countryInfo(row.country);
+    const bucketEnd = row.bucketStart + context.bucketMs;
+    return {
+      index: context.index,
+      id: `${row.bucketStart}:${row.country}:${row.response}`,
+      version: context.stamp,
+      ref: null,
+      doc: {
+        bucket_start: row.bucketStart,
+        bucket_end: bucketEnd,
+        country: row.country,
+        ...(info ? { country_name: info.name, continent: info.continent } : {}),
+        ...(info?.location ? { location: info.location } : {}),
+        response: row.response,
+        responses: row.responses,
+        guests: row.guests,
+        attendees: row.attendees,
+        final: bucketEnd <= context.closedBefore,
+        updated_at: context.updatedAt,
+      },
+    };
+  });
+}
+
+/**
+ * The new final mark: the start of the bucket `closedBefore` falls in, but not past what the
+ * cycle read (`reach`), and never back; unchanged while the global watermark is unknown.
+ */
+export function nextFinalBefore(
+  finalBefore: number,
+  closedBefore: number,
+  reach: number,
+  bucketMs: number,
+): number {
+  return Number.isFinite(closedBefore)
+    ? Math.max(finalBefore, Math.min(bucketStart(closedBefore, bucketMs), reach))
+    : finalBefore;
 }
 
 /**
@@ -43,55 +97,30 @@ export class CountryCombiner implements CombineStage {
   }
 
   async cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
-    const { es, windows, activity } = this.options;
+    const { windows, activity } = this.options;
     const size = windows.countryBucketMs;
     const { progress, stamp } = await this.options.progress.begin();
     const position = await this.options.position();
     const { closedBefore } = position;
     // How far this cycle reads: everything, unless a backlog is over the budget.
-    const reach = await activityReach(
-      es,
-      activity,
-      progress.final_before,
-      this.options.activityBudget,
-      size,
-    );
+    const reach = await activity.reach(progress.final_before, this.options.activityBudget, size);
     const sliced = Number.isFinite(reach);
     laps.lap('state');
-    const rows = await countryBucketRows(es, activity, progress.final_before, reach, size);
+    const rows = await activity.rows(progress.final_before, reach, size);
     laps.lap('read');
-    const updatedAt = new Date().toISOString();
-    const documents: AggregateDocument[] = rows.map((row) => {
-      const info = countryInfo(row.country);
-      const bucketEnd = row.bucketStart + size;
-      return {
-        index: this.options.byCountry,
-        id: `${row.bucketStart}:${row.country}:${row.response}`,
-        version: stamp,
-        ref: null,
-        doc: {
-          bucket_start: row.bucketStart,
-          bucket_end: bucketEnd,
-          country: row.country,
-          ...(info ? { country_name: info.name, continent: info.continent } : {}),
-          ...(info?.location ? { location: info.location } : {}),
-          response: row.response,
-          responses: row.responses,
-          guests: row.guests,
-          attendees: row.attendees,
-          final: bucketEnd <= closedBefore,
-          updated_at: updatedAt,
-        },
-      };
+    const documents = countryDocumentsOf(rows, {
+      index: this.options.byCountry,
+      bucketMs: size,
+      stamp,
+      closedBefore,
+      updatedAt: new Date().toISOString(),
     });
     await this.options.writer.write('aggregates', this.written.changed(documents), {
       keepGoing,
       refresh: true,
     });
     laps.lap('write');
-    const finalBefore = Number.isFinite(closedBefore)
-      ? Math.max(progress.final_before, Math.min(bucketStart(closedBefore, size), reach))
-      : progress.final_before;
+    const finalBefore = nextFinalBefore(progress.final_before, closedBefore, reach, size);
     const next: StageProgress = {
       ...progress,
       final_before: finalBefore,

@@ -17,19 +17,53 @@ export interface StageProgress {
   updated_at: string;
 }
 
+/** A combine stage's progress `_id`, beside the partition snapshots' (`group|topic|partition`). */
+export function progressIdOf(group: string, topic: string, stage: string): string {
+  return `${group}|${topic}|combine-${stage}`;
+}
+
+/** Where a stage's progress document is kept. */
+export interface ProgressDocument {
+  /** The stored progress, undefined when the stage never saved any. */
+  read(): Promise<StageProgress | undefined>;
+  /** Stores `progress` unless one with a newer stamp is stored already (that one stays). */
+  write(progress: StageProgress): Promise<void>;
+}
+
 /**
- * A combine stage's progress document (`_id` = group|topic|combine-<stage>),
- * read once per leadership and kept in memory, written with external
- * version = the cycle's stamp, so a slower former leader never moves it back.
+ * The progress document in the aggregator's state index (`_id` = group|topic|combine-<stage>),
+ * written with external version = the cycle's stamp, so a slower former leader never moves it
+ * back: Elasticsearch answers its write 409, which leaves the newer one in place.
+ */
+export function elasticsearchProgressDocument(
+  es: Client,
+  index: string,
+  id: string,
+): ProgressDocument {
+  return {
+    read: async () => {
+      const found = await es.get<StageProgress>({ index, id }, { ignore: [404] });
+      return found.found ? found._source : undefined;
+    },
+    write: async (progress) => {
+      await es.index(
+        { index, id, document: progress, version: progress.stamp, version_type: 'external' },
+        { ignore: [409] },
+      );
+    },
+  };
+}
+
+/**
+ * A combine stage's progress, read once per leadership and kept in memory; each cycle gets a
+ * stamp above every earlier one, which its writes and its progress document carry.
  */
 export class StageProgressStore {
   private current: StageProgress | undefined;
   private lastStamp = 0;
 
   constructor(
-    private readonly es: Client,
-    private readonly index: string,
-    private readonly id: string,
+    private readonly document: ProgressDocument,
     private readonly stage: string,
   ) {}
 
@@ -51,25 +85,12 @@ export class StageProgressStore {
   }
 
   async save(progress: StageProgress): Promise<void> {
-    await this.es.index(
-      {
-        index: this.index,
-        id: this.id,
-        document: progress,
-        version: progress.stamp,
-        version_type: 'external',
-      },
-      { ignore: [409] },
-    );
+    await this.document.write(progress);
     this.current = progress;
   }
 
   private async load(): Promise<StageProgress> {
-    const found = await this.es.get<StageProgress>(
-      { index: this.index, id: this.id },
-      { ignore: [404] },
-    );
-    return (found.found ? found._source : undefined) ?? noProgress(this.stage);
+    return (await this.document.read()) ?? noProgress(this.stage);
   }
 }
 

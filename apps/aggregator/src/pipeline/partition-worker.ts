@@ -1,6 +1,6 @@
-import type { Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import { deadLetterHeaders, DlqReason } from '@meetup/contracts';
-import type { BulkDocument, BulkWriter } from '@meetup/elasticsearch';
+import type { BulkDocument, BulkWriter, DroppedDocument } from '@meetup/elasticsearch';
 import { chunksOfBytes, KAFKA_REQUEST_BYTES } from '@meetup/kafka';
 import {
   contextWithParent,
@@ -12,12 +12,67 @@ import {
 } from '@meetup/observability';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { PartitionState } from './partition-state';
-import type { DeadLetter, InputRecord, RecordProcessor } from './record-processor';
+import type { DeadLetter, InputRecord, ProcessedBatch, RecordProcessor } from './record-processor';
+
+/** The dead-letter topic: `send` is one produce request, acknowledged by every in-sync replica. */
+export interface DeadLetterTopic {
+  send(messages: Message[]): Promise<void>;
+}
+
+/** The DLQ topic through a kafkajs producer. */
+export function kafkaDeadLetterTopic(producer: Producer, topic: string): DeadLetterTopic {
+  return {
+    send: async (messages) => {
+      await producer.send({ topic, acks: -1, messages });
+    },
+  };
+}
+
+/** The documents of a processed batch: raw documents, then counted activity in its hourly partition. */
+export function bulkDocumentsOf(
+  batch: Pick<ProcessedBatch, 'raw' | 'activity'>,
+  rawIndex: string,
+  activityIndexFor: (mtimeMs: number) => string,
+): BulkDocument<InputRecord>[] {
+  return [
+    ...batch.raw.map((r) => ({
+      index: rawIndex,
+      id: r.id,
+      doc: r.doc,
+      version: r.version,
+      ref: r.record,
+    })),
+    ...batch.activity.map((a) => ({
+      index: activityIndexFor(a.doc.mtime),
+      id: a.id,
+      doc: a.doc,
+      ref: a.record,
+    })),
+  ];
+}
+
+/**
+ * Valid records whose document Elasticsearch refused for good (a mapping error): retrying
+ * cannot help, and the partition must go on. A raw and an activity document of one record
+ * may both be refused: the record goes to the DLQ once.
+ */
+export function refusedDeadLetters(dropped: readonly DroppedDocument<InputRecord>[]): DeadLetter[] {
+  const refused = new Map(dropped.map((d) => [d.ref, d]));
+  return [...refused.values()].map((d) => ({
+    record: d.ref,
+    rejection: {
+      code: DlqReason.EsRejected,
+      field: '',
+      message: `elasticsearch refused the document for ${d.operation.index} (${d.status}): ${d.reason}`,
+    },
+  }));
+}
 
 export interface PartitionWorkerOptions {
   processor: RecordProcessor;
-  writer: BulkWriter;
-  producer: Producer;
+  /** The bulk writer (`BulkWriter`): documents in, those refused for good handed back. */
+  writer: Pick<BulkWriter, 'write'>;
+  dlq: DeadLetterTopic;
   metrics: AggregatorMetrics;
   logger: Logger;
   topic: string;
@@ -85,21 +140,7 @@ export class PartitionWorker {
       });
       return processed;
     });
-    const documents: BulkDocument<InputRecord>[] = [
-      ...batch.raw.map((r) => ({
-        index: rawIndex,
-        id: r.id,
-        doc: r.doc,
-        version: r.version,
-        ref: r.record,
-      })),
-      ...batch.activity.map((a) => ({
-        index: activityIndexFor(a.doc.mtime),
-        id: a.id,
-        doc: a.doc,
-        ref: a.record,
-      })),
-    ];
+    const documents = bulkDocumentsOf(batch, rawIndex, activityIndexFor);
     const { dropped } = await withSpan(
       'aggregator.write',
       {
@@ -110,21 +151,7 @@ export class PartitionWorker {
       },
       () => writer.write('rsvps', documents, { keepGoing }),
     );
-    // Valid records whose document Elasticsearch refused for good (a mapping error): retrying
-    // cannot help, and the partition must go on. A raw and an activity document of one record
-    // may both be refused: the record goes to the DLQ once.
-    const refused = new Map(dropped.map((d) => [d.ref, d]));
-    const deadLetters: DeadLetter[] = [
-      ...batch.deadLetters,
-      ...[...refused.values()].map((d) => ({
-        record: d.ref,
-        rejection: {
-          code: DlqReason.EsRejected,
-          field: '',
-          message: `elasticsearch refused the document for ${d.operation.index} (${d.status}): ${d.reason}`,
-        },
-      })),
-    ];
+    const deadLetters = [...batch.deadLetters, ...refusedDeadLetters(dropped)];
     await this.sendDeadLetters(state.partition, deadLetters);
     metrics.recordsIn.inc(records.length);
     metrics.recordsCounted.inc(batch.counts.counted);
@@ -161,11 +188,7 @@ export class PartitionWorker {
       // Requests of at most KAFKA_REQUEST_BYTES, in order: the broker refuses a record batch over
       // its limit for good, and one batch of large dead letters stalled the partition forever.
       for (const chunk of chunksOfBytes(messages, KAFKA_REQUEST_BYTES)) {
-        await this.options.producer.send({
-          topic: this.options.dlqTopic,
-          acks: -1,
-          messages: chunk,
-        });
+        await this.options.dlq.send(chunk);
       }
     });
     for (const letter of letters) {

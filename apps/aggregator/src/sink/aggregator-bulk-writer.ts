@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import { BulkWriter } from '@meetup/elasticsearch';
+import { BulkWriter, type BulkRequestReport } from '@meetup/elasticsearch';
 import type { Logger } from '@meetup/observability';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 
@@ -18,17 +18,26 @@ export interface AggregatorBulkWriterOptions {
  * retried and rejected documents go to `meetup_aggregator_bulk_*`.
  */
 export function aggregatorBulkWriter(options: AggregatorBulkWriterOptions): BulkWriter {
-  const { metrics } = options;
   return new BulkWriter({
     client: options.es,
     retries: Infinity,
     backoff: { initialMs: 100, maxMs: options.maxRetryDelayMs, jitter: 0.5 },
     logger: options.logger,
-    onRequest: ({ target, seconds, failed, retried, dropped }) => {
-      metrics.bulkLatency.observe({ target }, seconds);
-      if (failed) metrics.bulkFailures.inc({ target, kind: 'request' });
-      else if (retried > 0) metrics.bulkFailures.inc({ target, kind: 'retried' }, retried);
-      if (dropped > 0) metrics.bulkFailures.inc({ target, kind: 'rejected' }, dropped);
-    },
+    onRequest: bulkRequestMetrics(options.metrics),
   });
+}
+
+/**
+ * Each bulk request into `meetup_aggregator_bulk_*`: its latency, and a failed request, or
+ * else its retried documents, plus its documents refused for good.
+ */
+export function bulkRequestMetrics(
+  metrics: Pick<AggregatorMetrics, 'bulkLatency' | 'bulkFailures'>,
+): (report: BulkRequestReport) => void {
+  return ({ target, seconds, failed, retried, dropped }) => {
+    metrics.bulkLatency.observe({ target }, seconds);
+    if (failed) metrics.bulkFailures.inc({ target, kind: 'request' });
+    else if (retried > 0) metrics.bulkFailures.inc({ target, kind: 'retried' }, retried);
+    if (dropped > 0) metrics.bulkFailures.inc({ target, kind: 'rejected' }, dropped);
+  };
 }

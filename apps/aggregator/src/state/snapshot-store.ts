@@ -1,10 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { errors, type Client } from '@elastic/elasticsearch';
+import { errors, type Client, type estypes } from '@elastic/elasticsearch';
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
 import { PartitionState } from '../pipeline/partition-state';
 
-interface PartitionSnapshotDocument {
+export interface PartitionSnapshotDocument {
   kind: 'partition';
   group: string;
   topic: string;
@@ -24,13 +24,94 @@ export interface PartitionProgress {
   watermark: number | null;
 }
 
-export interface SnapshotStoreOptions {
+/** What a partition's decisions are configured with (the state a snapshot restores). */
+export interface PartitionStateLimits {
+  allowedLatenessMs: number;
+  dedupHorizonMs: number;
+}
+
+export interface SnapshotStoreOptions extends PartitionStateLimits {
   es: Client;
   index: string;
   group: string;
   topic: string;
-  allowedLatenessMs: number;
-  dedupHorizonMs: number;
+}
+
+/** A partition snapshot's `_id`: one per consumer group, topic and partition. */
+export function snapshotIdOf(group: string, topic: string, partition: number): string {
+  return `${group}|${topic}|${partition}`;
+}
+
+/**
+ * Elasticsearch refused a snapshot because the stored one has a greater or equal offset (its
+ * external version): a newer owner of the partition got further, and its snapshot stays.
+ */
+export function isNewerSnapshotStored(error: unknown): boolean {
+  return error instanceof errors.ResponseError && error.statusCode === 409;
+}
+
+/** The state of a partition never snapshotted, starting at `offset`. */
+export function freshPartitionState(
+  partition: number,
+  offset: number,
+  limits: PartitionStateLimits,
+): PartitionState {
+  return new PartitionState(
+    partition,
+    offset,
+    new RsvpDedupState({ horizonMs: limits.dedupHorizonMs }),
+    new PartitionWatermark(limits.allowedLatenessMs),
+  );
+}
+
+/** The snapshot document of a partition's state (its dedup state as is: evict first). */
+export function snapshotDocumentOf(
+  state: PartitionState,
+  owner: { group: string; topic: string },
+  now: Date,
+): PartitionSnapshotDocument {
+  const text = state.dedup.serialize();
+  return {
+    kind: 'partition',
+    group: owner.group,
+    topic: owner.topic,
+    partition: state.partition,
+    offset: state.nextOffset,
+    watermark: Number.isFinite(state.watermark.value) ? state.watermark.value : null,
+    dedup: text === '' ? '' : gzipSync(text).toString('base64'),
+    updated_at: now.toISOString(),
+  };
+}
+
+/** The partition state a snapshot document restores. */
+export function stateOfSnapshot(
+  source: PartitionSnapshotDocument,
+  limits: PartitionStateLimits,
+): PartitionState {
+  const text =
+    source.dedup === '' ? '' : gunzipSync(Buffer.from(source.dedup, 'base64')).toString();
+  return new PartitionState(
+    source.partition,
+    source.offset,
+    RsvpDedupState.deserialize(text, { horizonMs: limits.dedupHorizonMs }),
+    new PartitionWatermark(limits.allowedLatenessMs, source.watermark ?? Number.NEGATIVE_INFINITY),
+  );
+}
+
+/** Offsets and watermarks of the snapshots an `mget` found (missing ones left out). */
+export function progressOfSnapshots(
+  docs: readonly estypes.MgetResponseItem<
+    Pick<PartitionSnapshotDocument, keyof PartitionProgress>
+  >[],
+): Map<number, PartitionProgress> {
+  const result = new Map<number, PartitionProgress>();
+  for (const doc of docs) {
+    if ('found' in doc && doc.found && doc._source) {
+      const { partition, offset, watermark } = doc._source;
+      result.set(partition, { partition, offset, watermark });
+    }
+  }
+  return result;
 }
 
 /**
@@ -43,7 +124,7 @@ export class SnapshotStore {
   constructor(private readonly options: SnapshotStoreOptions) {}
 
   idOf(partition: number): string {
-    return `${this.options.group}|${this.options.topic}|${partition}`;
+    return snapshotIdOf(this.options.group, this.options.topic, partition);
   }
 
   async load(partition: number): Promise<PartitionState | undefined> {
@@ -53,43 +134,16 @@ export class SnapshotStore {
       { ignore: [404] },
     );
     const source = found.found ? found._source : undefined;
-    if (!source) return undefined;
-    const text =
-      source.dedup === '' ? '' : gunzipSync(Buffer.from(source.dedup, 'base64')).toString();
-    return new PartitionState(
-      partition,
-      source.offset,
-      RsvpDedupState.deserialize(text, { horizonMs: this.options.dedupHorizonMs }),
-      new PartitionWatermark(
-        this.options.allowedLatenessMs,
-        source.watermark ?? Number.NEGATIVE_INFINITY,
-      ),
-    );
+    return source ? stateOfSnapshot({ ...source, partition }, this.options) : undefined;
   }
 
   fresh(partition: number, offset: number): PartitionState {
-    return new PartitionState(
-      partition,
-      offset,
-      new RsvpDedupState({ horizonMs: this.options.dedupHorizonMs }),
-      new PartitionWatermark(this.options.allowedLatenessMs),
-    );
+    return freshPartitionState(partition, offset, this.options);
   }
 
   async save(state: PartitionState): Promise<void> {
     state.dedup.evict(state.watermark.value);
-    const text = state.dedup.serialize();
-    const watermark = Number.isFinite(state.watermark.value) ? state.watermark.value : null;
-    const doc: PartitionSnapshotDocument = {
-      kind: 'partition',
-      group: this.options.group,
-      topic: this.options.topic,
-      partition: state.partition,
-      offset: state.nextOffset,
-      watermark,
-      dedup: text === '' ? '' : gzipSync(text).toString('base64'),
-      updated_at: new Date().toISOString(),
-    };
+    const doc = snapshotDocumentOf(state, this.options, new Date());
     try {
       await this.options.es.index({
         index: this.options.index,
@@ -99,7 +153,7 @@ export class SnapshotStore {
         version_type: 'external',
       });
     } catch (error) {
-      if (!(error instanceof errors.ResponseError && error.statusCode === 409)) throw error;
+      if (!isNewerSnapshotStored(error)) throw error;
     }
     state.dirty = false;
     state.snapshotAt = Date.now();
@@ -107,19 +161,12 @@ export class SnapshotStore {
 
   /** Offsets and watermarks of the given partitions (without the dedup state). */
   async progress(partitions: readonly number[]): Promise<Map<number, PartitionProgress>> {
-    const result = new Map<number, PartitionProgress>();
-    if (partitions.length === 0) return result;
+    if (partitions.length === 0) return new Map();
     const response = await this.options.es.mget<PartitionSnapshotDocument>({
       index: this.options.index,
       ids: partitions.map((p) => this.idOf(p)),
       _source_includes: ['partition', 'offset', 'watermark'],
     });
-    for (const doc of response.docs) {
-      if ('found' in doc && doc.found && doc._source) {
-        const { partition, offset, watermark } = doc._source;
-        result.set(partition, { partition, offset, watermark });
-      }
-    }
-    return result;
+    return progressOfSnapshots(response.docs);
   }
 }

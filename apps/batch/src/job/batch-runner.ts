@@ -182,8 +182,9 @@ export class BatchRunner {
     const { storage } = this.deps;
     const stamp = new Date(this.now()).toISOString().replace(/\D/g, '');
     const rebuild = storage.rebuild(
-      [this.names.groups, this.names.events].map((alias) => ({
-        alias,
+      [IndexAliases.groups, IndexAliases.events].map((alias) => ({
+        alias: this.deps.config.indexPrefix + alias,
+        // By the unprefixed alias: the specs name their aliases without the index prefix.
         version: templateVersionOf(alias),
       })),
       stamp,

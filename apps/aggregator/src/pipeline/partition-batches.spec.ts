@@ -1,0 +1,432 @@
+import { Writable } from 'node:stream';
+import { createLogger, Registry } from '@meetup/observability';
+import { RsvpDedupState } from '@meetup/rsvp-dedup';
+import { PartitionWatermark } from '@meetup/windowing';
+import { AggregatorMetrics } from '../aggregator.metrics';
+import {
+  PartitionBatches,
+  planBatch,
+  type BatchApplier,
+  type BatchControls,
+  type FetchedBatch,
+  type PartitionSnapshots,
+} from './partition-batches';
+import { PartitionState } from './partition-state';
+import type { InputRecord } from './record-processor';
+
+const LATENESS_MS = 60_000;
+const SNAPSHOT_INTERVAL_MS = 5_000;
+const HEARTBEAT_INTERVAL_MS = 1_000;
+
+/** Snapshots kept in memory, as `SnapshotStore` keeps them in Elasticsearch. */
+class MemorySnapshots implements PartitionSnapshots {
+  readonly stored = new Map<number, { offset: number; watermark: number; dedup: string }>();
+  loads = 0;
+  /** The next loads that fail (Elasticsearch not answering yet). */
+  failingLoads = 0;
+  failingSaves = 0;
+
+  load(partition: number): Promise<PartitionState | undefined> {
+    this.loads += 1;
+    if (this.failingLoads > 0) {
+      this.failingLoads -= 1;
+      return Promise.reject(new Error('no shard available'));
+    }
+    const found = this.stored.get(partition);
+    if (!found) return Promise.resolve(undefined);
+    return Promise.resolve(
+      new PartitionState(
+        partition,
+        found.offset,
+        RsvpDedupState.deserialize(found.dedup),
+        new PartitionWatermark(LATENESS_MS, found.watermark),
+      ),
+    );
+  }
+
+  fresh(partition: number, offset: number): PartitionState {
+    return new PartitionState(
+      partition,
+      offset,
+      new RsvpDedupState(),
+      new PartitionWatermark(LATENESS_MS),
+    );
+  }
+
+  save(state: PartitionState): Promise<void> {
+    if (this.failingSaves > 0) {
+      this.failingSaves -= 1;
+      return Promise.reject(new Error('cluster read-only'));
+    }
+    this.stored.set(state.partition, {
+      offset: state.nextOffset,
+      watermark: state.watermark.value,
+      dedup: state.dedup.serialize(),
+    });
+    state.dirty = false;
+    state.snapshotAt = Date.now();
+    return Promise.resolve();
+  }
+}
+
+/** Applies records as the real worker does to the state (offsets only), or fails when told. */
+class RecordingWorker implements BatchApplier {
+  readonly applied: number[][] = [];
+  readonly verdicts: boolean[] = [];
+  failNext = false;
+  active = 0;
+  mostActive = 0;
+  /** Holds every `apply` until released. */
+  gate: Promise<void> = Promise.resolve();
+
+  async apply(
+    state: PartitionState,
+    records: readonly InputRecord[],
+    keepGoing: () => Promise<boolean>,
+  ): Promise<void> {
+    this.active += 1;
+    this.mostActive = Math.max(this.mostActive, this.active);
+    try {
+      await this.gate;
+      this.verdicts.push(await keepGoing());
+      if (this.failNext) {
+        this.failNext = false;
+        throw new Error('bulk write abandoned');
+      }
+      this.applied.push(records.map((r) => r.offset));
+      const last = records.at(-1);
+      if (last) state.nextOffset = last.offset + 1;
+      state.dirty = true;
+    } finally {
+      this.active -= 1;
+    }
+  }
+}
+
+class RecordingControls implements BatchControls {
+  isLive = true;
+  beats = 0;
+  resolved = 0;
+  readonly seeks: number[] = [];
+
+  live(): boolean {
+    return this.isLive;
+  }
+  heartbeat(): Promise<void> {
+    this.beats += 1;
+    return Promise.resolve();
+  }
+  seek(offset: number): void {
+    this.seeks.push(offset);
+  }
+  resolve(): void {
+    this.resolved += 1;
+  }
+}
+
+function messages(from: number, to: number): FetchedBatch['messages'] {
+  const out = [];
+  for (let offset = from; offset <= to; offset += 1) {
+    out.push({
+      offset: String(offset),
+      key: Buffer.from(`k${offset}`),
+      value: Buffer.from(`v${offset}`),
+      headers: {},
+    });
+  }
+  return out;
+}
+
+const batch = (partition: number, from: number, to: number, highWatermark = to + 1) => ({
+  partition,
+  messages: messages(from, to),
+  highWatermark: String(highWatermark),
+});
+
+function setUp() {
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger(
+    { serviceName: 'aggregator', level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
+  const metrics = new AggregatorMetrics(new Registry());
+  const snapshots = new MemorySnapshots();
+  const worker = new RecordingWorker();
+  const commits: [number, number][] = [];
+  let failingCommits = 0;
+  const batches = new PartitionBatches({
+    worker,
+    snapshots,
+    commit: (partition, offset) => {
+      if (failingCommits > 0) {
+        failingCommits -= 1;
+        return Promise.reject(new Error('rebalance in progress'));
+      }
+      commits.push([partition, offset]);
+      return Promise.resolve();
+    },
+    metrics,
+    logger,
+    snapshotIntervalMs: SNAPSHOT_INTERVAL_MS,
+    heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+  });
+  batches.start();
+  const failCommits = (n: number) => {
+    failingCommits = n;
+  };
+  return { logs, metrics, snapshots, worker, commits, batches, failCommits };
+}
+
+async function lagOf(metrics: AggregatorMetrics, partition: number): Promise<number | undefined> {
+  const { values } = await metrics.consumerLag.get();
+  return values.find((v) => v.labels.partition === String(partition))?.value;
+}
+
+describe('planBatch', () => {
+  it('does nothing with an empty batch', () => {
+    expect(planBatch([], 0)).toEqual({ action: 'none' });
+  });
+
+  it("seeks back to the state's offset when the batch starts after it", () => {
+    expect(planBatch(messages(12, 14), 10)).toEqual({ action: 'seek', offset: 10 });
+  });
+
+  it("applies the records from the state's offset on, keys and values untouched", () => {
+    const plan = planBatch(messages(3, 6), 5);
+    expect(plan).toEqual({
+      action: 'apply',
+      records: [
+        { offset: 5, key: Buffer.from('k5'), value: Buffer.from('v5'), trace: undefined },
+        { offset: 6, key: Buffer.from('k6'), value: Buffer.from('v6'), trace: undefined },
+      ],
+    });
+  });
+
+  it('applies nothing when every record of the batch was applied before', () => {
+    expect(planBatch(messages(3, 6), 7)).toEqual({ action: 'apply', records: [] });
+  });
+});
+
+describe('PartitionBatches', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('starts a partition that has no snapshot at the first offset Kafka hands over', async () => {
+    const { batches, worker, metrics } = setUp();
+    const controls = new RecordingControls();
+    await batches.handle(batch(2, 40, 42, 50), controls);
+    expect(worker.applied).toEqual([[40, 41, 42]]);
+    expect(controls.resolved).toBe(1);
+    expect(await lagOf(metrics, 2)).toBe(50 - 43);
+  });
+
+  it("restores a partition from its snapshot and skips the records before the snapshot's offset", async () => {
+    const { batches, worker, snapshots } = setUp();
+    snapshots.stored.set(1, { offset: 8, watermark: 5_000, dedup: '' });
+    await batches.handle(batch(1, 5, 9), new RecordingControls());
+    expect(worker.applied).toEqual([[8, 9]]);
+  });
+
+  it('resolves a batch it had already applied without applying it again', async () => {
+    const { batches, worker, snapshots } = setUp();
+    snapshots.stored.set(1, { offset: 10, watermark: 5_000, dedup: '' });
+    const controls = new RecordingControls();
+    await batches.handle(batch(1, 5, 9), controls);
+    expect(worker.applied).toEqual([]);
+    expect(controls.resolved).toBe(1);
+  });
+
+  it("seeks back to the snapshot's offset when Kafka resumes past it, and applies nothing", async () => {
+    const { batches, worker, snapshots } = setUp();
+    snapshots.stored.set(0, { offset: 100, watermark: 5_000, dedup: '' });
+    const controls = new RecordingControls();
+    await batches.handle(batch(0, 120, 125), controls);
+    expect(controls.seeks).toEqual([100]);
+    expect(controls.resolved).toBe(0);
+    expect(worker.applied).toEqual([]);
+  });
+
+  it('abandons a batch the worker cannot write and reloads the state from the snapshot', async () => {
+    const { batches, worker, snapshots, logs } = setUp();
+    snapshots.stored.set(0, { offset: 10, watermark: 5_000, dedup: '' });
+    await batches.handle(batch(0, 10, 12), new RecordingControls());
+    worker.failNext = true;
+    const abandoned = new RecordingControls();
+    await batches.handle(batch(0, 13, 15), abandoned);
+    expect(abandoned.resolved).toBe(0);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        msg: 'batch abandoned, state reloads from snapshot',
+        partition: 0,
+      }),
+    );
+    // The state went back to the snapshot (offset 10): Kafka's next batch is past it.
+    const next = new RecordingControls();
+    await batches.handle(batch(0, 13, 15), next);
+    expect(snapshots.loads).toBe(2);
+    expect(next.seeks).toEqual([10]);
+  });
+
+  it('snapshots a partition, then commits its offset, once the snapshot interval has passed', async () => {
+    const { batches, snapshots, commits } = setUp();
+    await batches.handle(batch(3, 0, 4), new RecordingControls());
+    expect(commits).toEqual([]);
+    jest.advanceTimersByTime(SNAPSHOT_INTERVAL_MS);
+    await batches.handle(batch(3, 5, 9), new RecordingControls());
+    expect(snapshots.stored.get(3)?.offset).toBe(10);
+    expect(commits).toEqual([[3, 10]]);
+  });
+
+  it('commits no offset when the snapshot cannot be saved, and saves at the next chance', async () => {
+    const { batches, snapshots, commits, logs } = setUp();
+    await batches.handle(batch(3, 0, 4), new RecordingControls());
+    jest.advanceTimersByTime(SNAPSHOT_INTERVAL_MS);
+    snapshots.failingSaves = 1;
+    await batches.handle(batch(3, 5, 6), new RecordingControls());
+    expect(commits).toEqual([]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ msg: 'snapshot deferred', partition: 3 }),
+    );
+    await batches.handle(batch(3, 7, 8), new RecordingControls());
+    expect(commits).toEqual([[3, 9]]);
+  });
+
+  it('keeps consuming when the offset commit fails after the snapshot', async () => {
+    const { batches, snapshots, commits, failCommits } = setUp();
+    await batches.handle(batch(3, 0, 4), new RecordingControls());
+    jest.advanceTimersByTime(SNAPSHOT_INTERVAL_MS);
+    failCommits(1);
+    const controls = new RecordingControls();
+    await batches.handle(batch(3, 5, 6), controls);
+    expect(snapshots.stored.get(3)?.offset).toBe(7);
+    expect(commits).toEqual([]);
+    expect(controls.resolved).toBe(1);
+  });
+
+  it('snapshots, when idle, only the partitions that applied records since their last snapshot', async () => {
+    const { batches, snapshots, commits } = setUp();
+    snapshots.stored.set(1, { offset: 10, watermark: 5_000, dedup: '' });
+    await batches.handle(batch(1, 8, 9), new RecordingControls());
+    await batches.handle(batch(2, 0, 2), new RecordingControls());
+    await batches.snapshotIdle();
+    expect(commits).toEqual([[2, 3]]);
+    expect(snapshots.stored.get(2)?.offset).toBe(3);
+    await batches.snapshotIdle();
+    expect(commits).toEqual([[2, 3]]);
+  });
+
+  it('retries a snapshot that cannot be read yet, with a growing wait', async () => {
+    const { batches, snapshots, worker, logs } = setUp();
+    snapshots.failingLoads = 2;
+    snapshots.stored.set(0, { offset: 3, watermark: 5_000, dedup: '' });
+    const handled = batches.handle(batch(0, 0, 4), new RecordingControls());
+    await jest.advanceTimersByTimeAsync(1_000);
+    await handled;
+    expect(snapshots.loads).toBe(3);
+    expect(worker.applied).toEqual([[3, 4]]);
+    expect(logs.filter((l) => l.msg === 'snapshot not readable yet, retrying')).toHaveLength(2);
+  });
+
+  it('leaves the batch to the next owner when stopped while the snapshot cannot be read', async () => {
+    const { batches, snapshots, worker } = setUp();
+    snapshots.failingLoads = 100;
+    const controls = new RecordingControls();
+    const handled = batches.handle(batch(0, 0, 4), controls);
+    await jest.advanceTimersByTimeAsync(100);
+    batches.stop();
+    await handled;
+    expect(worker.applied).toEqual([]);
+    expect(controls.resolved).toBe(0);
+    expect(controls.seeks).toEqual([]);
+  });
+
+  it('drops the state of partitions assigned to another member and keeps the others', async () => {
+    const { batches, snapshots, worker } = setUp();
+    await batches.handle(batch(0, 0, 1), new RecordingControls());
+    await batches.handle(batch(1, 0, 1), new RecordingControls());
+    expect(snapshots.loads).toBe(2);
+    batches.assigned(new Set([1]));
+    await batches.handle(batch(1, 2, 3), new RecordingControls());
+    expect(snapshots.loads).toBe(2);
+    // Partition 0 comes back: its state is read again (no snapshot: from Kafka's offset).
+    await batches.handle(batch(0, 0, 1), new RecordingControls());
+    expect(snapshots.loads).toBe(3);
+    expect(worker.applied).toEqual([
+      [0, 1],
+      [0, 1],
+      [2, 3],
+      [0, 1],
+    ]);
+  });
+
+  it('drops every state once the consumer stopped for good', async () => {
+    const { batches, snapshots } = setUp();
+    await batches.handle(batch(0, 0, 1), new RecordingControls());
+    batches.clear();
+    await batches.handle(batch(0, 2, 3), new RecordingControls());
+    expect(snapshots.loads).toBe(2);
+  });
+
+  it("lets the writer go on only while the consumer runs and the batch's partition was not revoked", async () => {
+    const { batches, worker } = setUp();
+    const live = new RecordingControls();
+    await batches.handle(batch(0, 0, 1), live);
+    const stale = new RecordingControls();
+    stale.isLive = false;
+    await batches.handle(batch(0, 2, 3), stale);
+    batches.stop();
+    await batches.handle(batch(0, 4, 5), new RecordingControls());
+    expect(worker.verdicts).toEqual([true, false, false]);
+  });
+
+  it('heartbeats on a timer while a batch is being written, and stops with the batch', async () => {
+    const { batches, worker } = setUp();
+    let release: () => void = () => undefined;
+    worker.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const controls = new RecordingControls();
+    const handled = batches.handle(batch(0, 0, 1), controls);
+    await jest.advanceTimersByTimeAsync(3 * HEARTBEAT_INTERVAL_MS);
+    expect(controls.beats).toBe(3);
+    controls.isLive = false;
+    await jest.advanceTimersByTimeAsync(2 * HEARTBEAT_INTERVAL_MS);
+    expect(controls.beats).toBe(3);
+    controls.isLive = true;
+    release();
+    await handled;
+    await jest.advanceTimersByTimeAsync(3 * HEARTBEAT_INTERVAL_MS);
+    expect(controls.beats).toBe(3);
+  });
+
+  it("applies one partition's batches one after another, and waits for them before dropping its state", async () => {
+    const { batches, worker, snapshots } = setUp();
+    let release: () => void = () => undefined;
+    worker.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = batches.handle(batch(0, 0, 1), new RecordingControls());
+    const second = batches.handle(batch(0, 2, 3), new RecordingControls());
+    await jest.advanceTimersByTimeAsync(0);
+    batches.assigned(new Set());
+    release();
+    await Promise.all([first, second]);
+    expect(worker.mostActive).toBe(1);
+    expect(worker.applied).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(snapshots.loads).toBe(1);
+    await batches.handle(batch(0, 4, 5), new RecordingControls());
+    expect(snapshots.loads).toBe(2);
+  });
+});

@@ -1,0 +1,262 @@
+import { Writable } from 'node:stream';
+import type { Message } from 'kafkajs';
+import { DlqHeaders, RsvpValidator } from '@meetup/contracts';
+import {
+  WriteAbandonedError,
+  type BulkOperation,
+  type BulkWriteOptions,
+  type BulkWriteResult,
+} from '@meetup/elasticsearch';
+import { KAFKA_REQUEST_BYTES } from '@meetup/kafka';
+import { createLogger, Registry } from '@meetup/observability';
+import { RsvpDedupState } from '@meetup/rsvp-dedup';
+import { PartitionWatermark } from '@meetup/windowing';
+import { AggregatorMetrics } from '../aggregator.metrics';
+import { PartitionState } from './partition-state';
+import { PartitionWorker, refusedDeadLetters, type DeadLetterTopic } from './partition-worker';
+import { RecordProcessor, type InputRecord } from './record-processor';
+
+const rsvp = (id: number, mtime: number, country = 'gb') => ({
+  rsvp_id: id,
+  mtime,
+  response: 'yes',
+  guests: 1,
+  member: { member_id: 1 },
+  event: { event_id: 'e1', event_name: 'Run' },
+  group: {
+    group_id: 2,
+    group_name: 'Runners',
+    group_city: 'London',
+    group_country: country,
+    group_urlname: 'runners',
+    group_lat: 51.5,
+    group_lon: -0.1,
+    group_topics: [{ topic_name: 'Running', urlkey: 'running' }],
+  },
+});
+
+const record = (offset: number, value: unknown): InputRecord => ({
+  offset,
+  key: Buffer.from(`key-${offset}`),
+  value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+});
+
+/** Stores documents in memory; refuses for good (400) those `refuses` picks. */
+class MemoryWriter {
+  readonly stored: BulkOperation<InputRecord>[] = [];
+  readonly calls: { target: string; options: BulkWriteOptions | undefined }[] = [];
+  refuses: (operation: BulkOperation<InputRecord>) => boolean = () => false;
+  failure: Error | undefined;
+
+  write<Ref>(
+    target: string,
+    operations: readonly BulkOperation<Ref>[],
+    options?: BulkWriteOptions,
+  ): Promise<BulkWriteResult<Ref>> {
+    this.calls.push({ target, options });
+    if (this.failure) return Promise.reject(this.failure);
+    const result: BulkWriteResult<Ref> = { stored: 0, dropped: [] };
+    for (const operation of operations) {
+      if (this.refuses(operation as BulkOperation<unknown> as BulkOperation<InputRecord>)) {
+        result.dropped.push({
+          ref: operation.ref,
+          operation,
+          status: 400,
+          reason: 'document_parsing_exception: failed to parse field [guests]',
+        });
+      } else {
+        this.stored.push(operation as BulkOperation<unknown> as BulkOperation<InputRecord>);
+        result.stored += 1;
+      }
+    }
+    return Promise.resolve(result);
+  }
+}
+
+class MemoryDeadLetterTopic implements DeadLetterTopic {
+  readonly requests: Message[][] = [];
+  send(messages: Message[]): Promise<void> {
+    this.requests.push(messages);
+    return Promise.resolve();
+  }
+  get messages(): Message[] {
+    return this.requests.flat();
+  }
+}
+
+function setUp() {
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger(
+    { serviceName: 'aggregator', level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
+  const metrics = new AggregatorMetrics(new Registry());
+  const writer = new MemoryWriter();
+  const dlq = new MemoryDeadLetterTopic();
+  const worker = new PartitionWorker({
+    processor: new RecordProcessor({ validator: new RsvpValidator(), aggregates: true }),
+    writer,
+    dlq,
+    metrics,
+    logger,
+    topic: 'meetup.rsvps',
+    dlqTopic: 'meetup.rsvps.dlq',
+    rawIndex: 'meetup_rsvps',
+    activityIndexFor: (mtime) => `meetup_rsvp_activity-p${Math.floor(mtime / 3_600_000)}`,
+  });
+  const state = new PartitionState(4, 0, new RsvpDedupState(), new PartitionWatermark(60_000));
+  return { logs, metrics, writer, dlq, worker, state };
+}
+
+const keepGoing = () => Promise.resolve(true);
+const header = (message: Message | undefined, name: string) => message?.headers?.[name]?.toString();
+
+async function counterValue(
+  counter: { get(): Promise<{ values: { value: number; labels: object }[] }> },
+  labels: object = {},
+): Promise<number> {
+  const { values } = await counter.get();
+  return values
+    .filter((v) => Object.entries(labels).every(([k, l]) => (v.labels as never)[k] === l))
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
+describe('PartitionWorker', () => {
+  it('writes raw documents versioned by mtime and counted activity into the partition of its hour', async () => {
+    const { worker, writer, state } = setUp();
+    const hour = 3_600_000;
+    await worker.apply(
+      state,
+      [record(0, rsvp(7, 5 * hour + 1)), record(1, rsvp(8, 6 * hour))],
+      keepGoing,
+    );
+    expect(
+      writer.stored.map((o) => [o.index, o.id, 'version' in o ? o.version : undefined]),
+    ).toEqual([
+      ['meetup_rsvps', '7', 5 * hour + 1],
+      ['meetup_rsvps', '8', 6 * hour],
+      ['meetup_rsvp_activity-p5', `7:${5 * hour + 1}`, undefined],
+      ['meetup_rsvp_activity-p6', `8:${6 * hour}`, undefined],
+    ]);
+    expect(writer.calls).toEqual([{ target: 'rsvps', options: { keepGoing } }]);
+    expect(state.nextOffset).toBe(2);
+  });
+
+  it('sends an invalid record to the dead-letter topic as it came, with the reason and where it was read', async () => {
+    const { worker, dlq, state, logs } = setUp();
+    await worker.apply(state, [record(0, rsvp(1, 1_000)), record(1, '{oops')], keepGoing);
+    expect(dlq.messages).toHaveLength(1);
+    const [letter] = dlq.messages;
+    expect(letter?.key).toEqual(Buffer.from('key-1'));
+    expect(letter?.value).toEqual(Buffer.from('{oops'));
+    expect(header(letter, DlqHeaders.reasonCode)).toBe('not_json');
+    expect(header(letter, DlqHeaders.source)).toBe('meetup.rsvps/4');
+    expect(header(letter, 'dlq.source.offset')).toBe('1');
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        msg: 'record sent to the dead-letter topic',
+        partition: 4,
+        offset: 1,
+        reason: 'not_json',
+      }),
+    );
+  });
+
+  it('dead-letters a record Elasticsearch refuses for good once, even when both its documents are refused', async () => {
+    const { worker, writer, dlq, state, metrics } = setUp();
+    writer.refuses = (operation) => operation.id?.startsWith('9') ?? false;
+    await worker.apply(state, [record(0, rsvp(9, 1_000)), record(1, rsvp(10, 2_000))], keepGoing);
+    expect(dlq.messages).toHaveLength(1);
+    const [letter] = dlq.messages;
+    expect(header(letter, 'dlq.source.offset')).toBe('0');
+    expect(header(letter, DlqHeaders.reasonCode)).toBe('es_rejected');
+    expect(header(letter, DlqHeaders.reasonMessage)).toBe(
+      'elasticsearch refused the document for meetup_rsvp_activity-p0 (400): document_parsing_exception: failed to parse field [guests]',
+    );
+    expect(await counterValue(metrics.recordsDlq, { reason: 'es_rejected' })).toBe(1);
+  });
+
+  it("sends dead letters in requests under Kafka's request size, in offset order", async () => {
+    const { worker, dlq, state } = setUp();
+    const big = 'x'.repeat(Math.floor(KAFKA_REQUEST_BYTES * 0.4));
+    await worker.apply(
+      state,
+      [0, 1, 2, 3, 4].map((offset) => record(offset, big)),
+      keepGoing,
+    );
+    expect(dlq.requests.map((r) => r.length)).toEqual([2, 2, 1]);
+    expect(dlq.messages.map((m) => header(m, 'dlq.source.offset'))).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+    ]);
+  });
+
+  it('sends nothing to the dead-letter topic for a clean batch', async () => {
+    const { worker, dlq, state } = setUp();
+    await worker.apply(state, [record(0, rsvp(1, 1_000))], keepGoing);
+    expect(dlq.requests).toEqual([]);
+  });
+
+  it('counts records in, counted, duplicates and late records, and reports the state size', async () => {
+    const { worker, state, metrics } = setUp();
+    await worker.apply(
+      state,
+      [
+        record(0, rsvp(1, 1_000_000)),
+        record(1, rsvp(1, 1_000_000)),
+        record(2, rsvp(2, 1_000_000 - 61_000)),
+        record(3, 'nope'),
+      ],
+      keepGoing,
+    );
+    expect(await counterValue(metrics.recordsIn)).toBe(4);
+    expect(await counterValue(metrics.recordsCounted)).toBe(1);
+    expect(await counterValue(metrics.recordsDuplicate)).toBe(1);
+    expect(await counterValue(metrics.recordsLate)).toBe(1);
+    expect(await counterValue(metrics.recordsDlq, { reason: 'not_json' })).toBe(1);
+    expect(await counterValue(metrics.stateSize, { partition: '4' })).toBe(2);
+  });
+
+  it('fails the batch when the write is abandoned, before any dead letter goes out', async () => {
+    const { worker, writer, dlq, state, metrics } = setUp();
+    writer.failure = new WriteAbandonedError();
+    await expect(
+      worker.apply(state, [record(0, rsvp(1, 1_000)), record(1, '{oops')], keepGoing),
+    ).rejects.toBeInstanceOf(WriteAbandonedError);
+    expect(dlq.requests).toEqual([]);
+    expect(await counterValue(metrics.recordsIn)).toBe(0);
+  });
+});
+
+describe('refusedDeadLetters', () => {
+  it('names the index, the status and the reason Elasticsearch gave', () => {
+    const rec = record(3, 'x');
+    const letters = refusedDeadLetters([
+      {
+        ref: rec,
+        operation: { index: 'meetup_rsvps', id: '1', doc: {}, ref: rec },
+        status: 400,
+        reason: 'mapper_parsing_exception: bad',
+      },
+    ]);
+    expect(letters).toEqual([
+      {
+        record: rec,
+        rejection: {
+          code: 'es_rejected',
+          field: '',
+          message:
+            'elasticsearch refused the document for meetup_rsvps (400): mapper_parsing_exception: bad',
+        },
+      },
+    ]);
+  });
+});
