@@ -7,7 +7,8 @@ import {
 } from '../../test/support/in-memory-batch-storage';
 import { loadBatchConfig } from '../config/batch.config';
 import { BatchLockedError, lockDocument } from './batch-lock';
-import { BatchRunner, chunked, nextCheckpoint, planRun } from './batch-runner';
+import { BatchRunner } from './batch-runner';
+import { chunked, nextCheckpoint, planRun } from './run-plan';
 import { ProgressReporter } from './progress-reporter';
 
 const DAY = Date.parse('2017-03-19T00:00:00Z');
