@@ -8,8 +8,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export ENGINES_NAME="${TORTURE_ENGINES_NAME:-torture}" KAFKA_NODES=3 ES_NODES=2 KAFKA_SECURE=0
-export KAFKA_PORT="${TORTURE_KAFKA_PORT:-41092}" ES_PORT="${TORTURE_ES_PORT:-41200}"
-export ES_TRANSPORT_PORT="${TORTURE_ES_TRANSPORT_PORT:-41300}"
+# Below the ephemeral range (32768-60999 on Linux): a port in it can be taken by any client
+# connection between the check and the bind (seen: "failed to bind to 127.0.0.1:41092").
+export KAFKA_PORT="${TORTURE_KAFKA_PORT:-22092}" ES_PORT="${TORTURE_ES_PORT:-22200}"
+export ES_TRANSPORT_PORT="${TORTURE_ES_TRANSPORT_PORT:-22300}"
 # Five JVMs beside the services on one machine: smaller heaps than the single-node instances.
 export KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}" ES_HEAP="${ES_HEAP:-768m}"
 # The long form draws a seed when none is given; the run prints it first, to replay a failure.
