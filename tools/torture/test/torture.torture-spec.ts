@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import { DlqHeaders, IndexAliases, RsvpValidator } from '@meetup/contracts';
+import { chunksOfBytes } from '@meetup/kafka';
 import { startFaultProxy, type FaultProxy } from '@meetup/fault-proxy';
 import {
   freePort,
@@ -36,6 +37,8 @@ import {
 import { expectOutputsToEqualReference } from '../../../apps/aggregator/test/support/expect-outputs';
 import { computeReference } from '../../../apps/aggregator/test/support/reference';
 import { WebhookReceiver } from '../../../apps/alerting/test/alerting-harness';
+import { BatchTestIndices } from '../../../apps/batch/test/support/batch-env';
+import { referenceStats } from '../../../apps/batch/test/support/reference-stats';
 import {
   describeFaults,
   longFaults,
@@ -61,7 +64,9 @@ const PARTITIONS = 6;
 const API_TOKEN = `torture-api-token-${SEED}-0123456789`;
 const WEBHOOK_SECRET = `torture-webhook-secret-${SEED}`;
 
-jest.setTimeout(DURATION_MS + 20 * 60_000);
+/** How long the drain may take (the aggregators catch up on every copy the ingestors wrote). */
+const DRAIN_MS = Math.max(600_000, RECORDS * 5);
+jest.setTimeout(DURATION_MS + 2 * DRAIN_MS + 10 * 60_000);
 
 describe(`the system under the ${FORM.name} torture schedule`, () => {
   const id = uniqueName('torture');
@@ -187,8 +192,13 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
       produceStraightIn(kafka, topics.rsvps, input, note),
     );
     await waitFor(
-      async () =>
-        (await metricSum(`${simulator.baseUrl}/metrics`, 'meetup_simulator_source_done')) === 1,
+      async () => {
+        if (simulator.process.exitCode !== null || simulator.process.signalCode !== null)
+          throw new Error(`the simulator exited:\n${simulator.output().slice(-3000)}`);
+        return (
+          (await metricSum(`${simulator.baseUrl}/metrics`, 'meetup_simulator_source_done')) === 1
+        );
+      },
       'the simulator to send the whole stream',
       DURATION_MS * 4 + 300_000,
       1_000,
@@ -208,7 +218,7 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
         return [...wanted].every((w) => seen.has(w));
       },
       () => `every valid record in ${topics.rsvps} (${rsvps.length} read)`,
-      600_000,
+      DRAIN_MS,
       10_000,
     );
     // … then the ingestors stop, and the topic's end is final.
@@ -221,7 +231,7 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
     await waitFor(
       () => combinedThrough(es, { prefix, group, topic: topics.rsvps }, ends),
       'both combine stages to include every record',
-      900_000,
+      DRAIN_MS,
       2_000,
     );
     note('aggregation combined through the end of the topic');
@@ -260,6 +270,38 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
       rsvps.map((r) => ({ partition: r.partition, value: r.value })),
     );
     expectOutputsToEqualReference(await readOutputs(es, prefix), reference);
+
+    // ---------------------------------------------------------------- batch: state of the raw index
+    // The CronJob's statistics per group and per event equal those computed from every valid
+    // record in the topic (one RSVP = its latest message).
+    const batch = await runToCompletion('batch', {
+      ES_URL: testEngines().elasticsearchUrl,
+      INDEX_PREFIX: prefix,
+      BATCH_CHECKPOINT_OVERLAP_SECONDS: '0',
+      LOG_LEVEL: 'warn',
+    });
+    expect({ code: batch.code, output: batch.code === 0 ? '' : batch.output.slice(-3000) }).toEqual(
+      {
+        code: 0,
+        output: '',
+      },
+    );
+    const stats = referenceStats(
+      rsvps.flatMap((r) => {
+        const result = validator.validateRaw(r.value);
+        return result.ok ? [result.rsvp] : [];
+      }),
+    );
+    const batchIndices = new BatchTestIndices(es);
+    expect(Object.fromEntries(await batchIndices.contents(prefix + IndexAliases.groups))).toEqual(
+      Object.fromEntries(stats.groups),
+    );
+    expect(Object.fromEntries(await batchIndices.contents(prefix + IndexAliases.events))).toEqual(
+      Object.fromEntries(stats.events),
+    );
+    note(
+      `batch: ${stats.groups.size} group and ${stats.events.size} event documents equal the reference`,
+    );
 
     // ---------------------------------------------------------------- the DLQ: exactly the bad input
     const dlq = await readWholeTopic(kafka, topics.dlq);
@@ -431,10 +473,15 @@ async function produceStraightIn(
   ];
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const deadline = Date.now() + 300_000;
+  let sent = 0;
   for (let attempt = 1; ; attempt += 1) {
     try {
       await producer.connect();
-      await producer.send({ topic, acks: -1, messages });
+      // In requests the broker accepts (its batch limit is 1 MiB), in order.
+      for (const chunk of chunksOfBytes(messages.slice(sent))) {
+        await producer.send({ topic, acks: -1, messages: chunk });
+        sent += chunk.length;
+      }
       note(`${messages.length} records produced straight into ${topic} (attempt ${attempt})`);
       break;
     } catch (error) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PublishedMessage } from './message-source';
-import { ReplaySource, type ReplaySourceOptions } from './replay-source';
+import { mtimeSpan, ReplaySource, type ReplaySourceOptions } from './replay-source';
 
 const T = 1_500_000_000_000;
 let dir: string;
@@ -121,6 +121,25 @@ describe('ReplaySource', () => {
     });
     expect(second?.[1]?.line.toString()).toBe('oops');
     expect(run.finished()).toBe(false);
+  });
+
+  it('replays a recording of 300,000 lines (its mtime span is a fold, not a spread of arguments)', () => {
+    const lines = Array.from({ length: 300_000 }, (_, i) => rsvp(i + 1, T + i * 10));
+    const { batches, source } = replay({
+      files: [recording('big.ndjson', lines)],
+      speed: 'max',
+      loop: false,
+    });
+    expect(batches[0]).toHaveLength(1_000);
+    source.stop();
+  });
+
+  it('spans the recorded mtimes plus a second, whatever their order, malformed lines left out', () => {
+    const lines = [rsvp(1, T + 5_000), 'not json', rsvp(2, T), rsvp(3, T + 2_000)].map((l) =>
+      Buffer.from(l),
+    );
+    expect(mtimeSpan(lines)).toBe(6_000);
+    expect(mtimeSpan([Buffer.from('not json')])).toBe(1_000);
   });
 
   it('publishes nothing more once stopped', async () => {

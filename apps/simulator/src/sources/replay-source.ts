@@ -24,8 +24,7 @@ export class ReplaySource implements MessageSource {
 
   start(publish: (messages: PublishedMessage[]) => void, finished: () => void): void {
     const recorded = this.options.files.flatMap((file) => splitLines(readFileSync(file)));
-    const mtimes = recorded.map((line) => describeLine(line, 0).mtime).filter((m) => m > 0);
-    const span = mtimes.length > 0 ? Math.max(...mtimes) - Math.min(...mtimes) + 1_000 : 1_000;
+    const span = mtimeSpan(recorded);
     let index = 0;
     let round = 0;
     let newest = 0;
@@ -74,6 +73,22 @@ export class ReplaySource implements MessageSource {
       mtime: value.mtime,
     };
   }
+}
+
+/**
+ * The recorded mtimes' range plus a second: how far a loop's round shifts them. A fold, not
+ * `Math.max(...mtimes)`: spread arguments overflow the stack past ~100,000 lines.
+ */
+export function mtimeSpan(lines: readonly Buffer[]): number {
+  let oldest = Infinity;
+  let newest = -Infinity;
+  for (const line of lines) {
+    const { mtime } = describeLine(line, 0);
+    if (mtime <= 0) continue;
+    oldest = Math.min(oldest, mtime);
+    newest = Math.max(newest, mtime);
+  }
+  return newest >= oldest ? newest - oldest + 1_000 : 1_000;
 }
 
 function splitLines(content: Buffer): Buffer[] {
