@@ -244,6 +244,43 @@ stop_pid() {
   done
 }
 
+# One node of an engine (label, folder, pid file): SIGTERM, or with KILL a SIGKILL as a crash
+# (no shutdown), and wait until it is gone.
+stop_node() {
+  local label=$1 dir=$2 pidfile=$3 signal=$4 pid
+  if pid="$(engine_pid "$dir" "$pidfile")"; then
+    if [[ "$signal" == KILL ]]; then
+      log "$label: killing pid $pid (SIGKILL)"
+      kill -KILL "$pid" 2>/dev/null || true
+      while pid_alive "$pid"; do sleep 0.1; done
+    else
+      stop_pid "$label" "$pid"
+    fi
+    # Any other JVM of this node left behind (e.g. after a lost pid file).
+    for pid in $(pids_with_marker "$(marker_of "$dir")"); do stop_pid "$label" "$pid"; done
+    log "$label: stopped"
+  else
+    log "$label: not running"
+  fi
+  rm -f "$pidfile"
+}
+
+# on_every_node parallel|serial <select function> <count> <command...>: runs the command with
+# each node selected (kafka_node/es_node n) in a subshell; fails when any run failed.
+on_every_node() {
+  local how=$1 select=$2 count=$3 n rc=0 pids=()
+  shift 3
+  for (( n = 1; n <= count; n++ )); do
+    if [[ "$how" == parallel ]]; then
+      ( "$select" "$n"; "$@" ) & pids+=($!)
+    else
+      ( "$select" "$n"; "$@" ) || rc=1
+    fi
+  done
+  for n in "${pids[@]}"; do wait "$n" || rc=1; done
+  return $rc
+}
+
 show_log_tail() {
   local f
   for f in "$@"; do
@@ -600,12 +637,7 @@ kafka_prepare() {
 # Every broker, started at once (a quorum of several needs a majority up before any is ready).
 kafka_start() {
   kafka_prepare
-  local n pids=() rc=0
-  for (( n = 1; n <= KAFKA_NODES; n++ )); do
-    ( kafka_node "$n"; kafka_start_node ) & pids+=($!)
-  done
-  for n in "${pids[@]}"; do wait "$n" || rc=1; done
-  return $rc
+  on_every_node parallel kafka_node "$KAFKA_NODES" kafka_start_node
 }
 
 kafka_wait_ready() {
@@ -626,33 +658,9 @@ kafka_wait_ready() {
   log "$KAFKA_LABEL: ready on 127.0.0.1:$port (pid $pid, $(since "$t0"))"
 }
 
-# One broker: SIGTERM (kill: SIGKILL, as a crash) and wait until it is gone.
-kafka_stop_node() {
-  local signal=${1:-TERM} pid
-  if pid="$(kafka_pid)"; then
-    if [[ "$signal" == KILL ]]; then
-      log "$KAFKA_LABEL: killing pid $pid (SIGKILL)"
-      kill -KILL "$pid" 2>/dev/null || true
-      while pid_alive "$pid"; do sleep 0.1; done
-    else
-      stop_pid "$KAFKA_LABEL" "$pid"
-    fi
-    # Any other JVM of this broker left behind (e.g. after a lost pid file).
-    for pid in $(pids_with_marker "$(marker_of "$KAFKA_DIR")"); do stop_pid "$KAFKA_LABEL" "$pid"; done
-    log "$KAFKA_LABEL: stopped"
-  else
-    log "$KAFKA_LABEL: not running"
-  fi
-  rm -f "$KAFKA_DIR/kafka.pid"
-}
+kafka_stop_node() { stop_node "$KAFKA_LABEL" "$KAFKA_DIR" "$KAFKA_DIR/kafka.pid" "${1:-TERM}"; }
 
-kafka_stop() {
-  local n pids=()
-  for (( n = 1; n <= KAFKA_NODES; n++ )); do
-    ( kafka_node "$n"; kafka_stop_node ) & pids+=($!)
-  done
-  for n in "${pids[@]}"; do wait "$n" || true; done
-}
+kafka_stop() { on_every_node parallel kafka_node "$KAFKA_NODES" kafka_stop_node || true; }
 
 kafka_status_node() {
   local pid port version major
@@ -672,13 +680,7 @@ kafka_status_node() {
   return 1
 }
 
-kafka_status() {
-  local n rc=0
-  for (( n = 1; n <= KAFKA_NODES; n++ )); do
-    ( kafka_node "$n"; kafka_status_node ) || rc=1
-  done
-  return $rc
-}
+kafka_status() { on_every_node serial kafka_node "$KAFKA_NODES" kafka_status_node; }
 
 # The SASL listeners of a running KAFKA_SECURE=1 broker (nothing for a plain one).
 kafka_status_secure() {
@@ -863,12 +865,7 @@ es_discovery() {
 es_start() {
   mkdir -p "$INSTANCE_DIR/es"
   check_node_count "$ES_NODES_FILE" "$ES_NODES" elasticsearch "$INSTANCE_DIR/es/data/_state"
-  local n pids=() rc=0
-  for (( n = 1; n <= ES_NODES; n++ )); do
-    ( es_node "$n"; es_start_node ) & pids+=($!)
-  done
-  for n in "${pids[@]}"; do wait "$n" || rc=1; done
-  return $rc
+  on_every_node parallel es_node "$ES_NODES" es_start_node
 }
 
 es_wait_ready() {
@@ -889,32 +886,9 @@ es_wait_ready() {
   log "$ES_LABEL: ready on http://127.0.0.1:$port (pid $pid, $(since "$t0"))"
 }
 
-# One node: SIGTERM (kill: SIGKILL, as a crash) and wait until it is gone.
-es_stop_node() {
-  local signal=${1:-TERM} pid
-  if pid="$(es_pid)"; then
-    if [[ "$signal" == KILL ]]; then
-      log "$ES_LABEL: killing pid $pid (SIGKILL)"
-      kill -KILL "$pid" 2>/dev/null || true
-      while pid_alive "$pid"; do sleep 0.1; done
-    else
-      stop_pid "$ES_LABEL" "$pid"
-    fi
-    for pid in $(pids_with_marker "$(marker_of "$ES_DIR")"); do stop_pid "$ES_LABEL" "$pid"; done
-    log "$ES_LABEL: stopped"
-  else
-    log "$ES_LABEL: not running"
-  fi
-  rm -f "$ES_DIR/es.pid"
-}
+es_stop_node() { stop_node "$ES_LABEL" "$ES_DIR" "$ES_DIR/es.pid" "${1:-TERM}"; }
 
-es_stop() {
-  local n pids=()
-  for (( n = 1; n <= ES_NODES; n++ )); do
-    ( es_node "$n"; es_stop_node ) & pids+=($!)
-  done
-  for n in "${pids[@]}"; do wait "$n" || true; done
-}
+es_stop() { on_every_node parallel es_node "$ES_NODES" es_stop_node || true; }
 
 es_status_node() {
   local pid port info health version jdk
@@ -935,13 +909,7 @@ es_status_node() {
   return 1
 }
 
-es_status() {
-  local n rc=0
-  for (( n = 1; n <= ES_NODES; n++ )); do
-    ( es_node "$n"; es_status_node ) || rc=1
-  done
-  return $rc
-}
+es_status() { on_every_node serial es_node "$ES_NODES" es_status_node; }
 
 # ---------------------------------------------------------------------------- commands
 

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { Client } from '@elastic/elasticsearch';
 import { createLogger, Registry } from '@meetup/observability';
 import { AlertingRuntime } from './alerting.runtime';
@@ -21,14 +20,7 @@ describe('AlertingRuntime', () => {
       ...env,
     });
     const registry = new Registry();
-    const logger = createLogger(
-      { serviceName: 'alerting', level: 'silent' },
-      new Writable({
-        write: (_c, _e, done) => {
-          done();
-        },
-      }),
-    );
+    const logger = createLogger({ serviceName: 'alerting', level: 'silent' });
     return {
       runtime: new AlertingRuntime({ settings: alerting, elasticsearch, logger, registry }),
       registry,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, Registry } from '@meetup/observability';
-import { InMemoryBatchStorage, logCapture } from '../test/support/in-memory-batch-storage';
+import { memoryLogger, Registry } from '@meetup/observability';
+import { InMemoryBatchStorage } from '../test/support/in-memory-batch-storage';
 import { BatchExit, BatchJob } from './batch.runtime';
 import { loadBatchConfig } from './config/batch.config';
 import { lockDocument } from './job/batch-lock';
@@ -33,16 +33,16 @@ function setUp(env: Record<string, string> = {}) {
       guests: 0,
     },
   );
-  const logs = logCapture();
+  const { logger, lines: logs } = memoryLogger('batch', 'info');
   const registry = new Registry();
   const job = new BatchJob({
     config,
     storage,
-    logger: createLogger({ serviceName: 'batch', level: 'info' }, logs.stream),
+    logger,
     registry,
     interactive: false,
   });
-  const finished = () => logs.lines.find((line) => line.msg === 'batch finished');
+  const finished = () => logs.find((line) => line.msg === 'batch finished');
   return { job, storage, logs, registry, finished };
 }
 
@@ -79,7 +79,7 @@ describe('BatchJob', () => {
 
     expect(await job.run({ mode: 'incremental' }, running())).toBe(BatchExit.locked);
 
-    expect(logs.lines.find((line) => line.level === 'warn')).toMatchObject({
+    expect(logs.find((line) => line.level === 'warn')).toMatchObject({
       owner: 'other-run',
       msg: expect.stringMatching(
         /^another batch run \(other-run\) holds the lock until/,
@@ -94,7 +94,7 @@ describe('BatchJob', () => {
 
     expect(await job.run({ mode: 'incremental' }, running())).toBe(BatchExit.failed);
 
-    expect(logs.lines.find((line) => line.msg === 'batch failed')).toMatchObject({
+    expect(logs.find((line) => line.msg === 'batch failed')).toMatchObject({
       level: 'error',
     });
     expect(finished()).toMatchObject({
@@ -142,7 +142,7 @@ describe('BatchJob', () => {
 
       expect(await job.run({ mode: 'full' }, running())).toBe(BatchExit.success);
 
-      expect(logs.lines.find((line) => line.msg === 'pushing metrics failed')).toMatchObject({
+      expect(logs.find((line) => line.msg === 'pushing metrics failed')).toMatchObject({
         level: 'warn',
       });
     });

@@ -1,5 +1,9 @@
-import { DlqHeaders } from '@meetup/contracts';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DlqHeaders, RsvpValidator } from '@meetup/contracts';
 import { recordedFiles, recordedLines } from '@meetup/fixtures';
+import { HostileCategories, hostileInputs } from '@meetup/hostile-rsvps';
 import { Headers } from '../src/pipeline/rsvp-intake';
 import { testKafka, uniqueName, type ServiceProcess } from '@meetup/test-support';
 import {
@@ -12,6 +16,7 @@ import {
   startSimulator,
   waitForSourceDone,
   waitFor,
+  type ReadRecord,
   type Simulator,
 } from './ingest-harness';
 
@@ -165,4 +170,80 @@ describe('ingestor against the simulator and a real Kafka', () => {
     );
     expect(missingFrom(manifest, records)).toEqual([]);
   });
+  // Hostile input at the source: generated bad lines among recorded RSVPs, replayed byte for
+  // byte over each protocol. None may stop the stream or be lost.
+  it.each(['ws', 'http'] as const)(
+    'dead-letters each of 700 hostile lines with its reason and keeps every valid one (%s)',
+    async (protocol) => {
+      const names = await topics();
+      const { file, lines, valid, hostile } = hostileReplay();
+      simulator = await startSimulator({
+        SOURCE: 'replay',
+        REPLAY_FILES: file,
+        REPLAY_SPEED: 'max',
+        WAIT_FOR_CLIENTS: '1',
+      });
+      const ingestor = await startIngestor(
+        ingestorEnv(names, `sim=${simulator.streamUrl(protocol)}`),
+      );
+      running.push(ingestor);
+      await waitForSourceDone(simulator);
+      // Everything the ingestor received is produced or dead-lettered, and read back.
+      const counted = async () =>
+        (await metric(ingestor, 'meetup_ingestor_records_produced_total')) +
+        (await metric(ingestor, 'meetup_ingestor_records_dlq_total'));
+      await waitFor(async () => (await counted()) >= lines.length, 'every line handled');
+      const deadCount = await metric(ingestor, 'meetup_ingestor_records_dlq_total');
+      const dead = await readTopicUntil(names.dlq, (records) => records.length >= deadCount);
+      const stored = await readTopicUntil(
+        names.rsvps,
+        (records) => records.length >= lines.length - deadCount,
+      );
+
+      // Each hostile input once, with the reason its category gets.
+      const reasonOf = (record: ReadRecord) => record.headers[DlqHeaders.reasonCode];
+      const byBytes = new Map(dead.map((r) => [r.value.toString('base64'), reasonOf(r)]));
+      const wrong = hostile
+        .map((h) => ({
+          category: h.category,
+          want: HostileCategories[h.category],
+          got: byBytes.get(h.bytes.toString('base64')),
+        }))
+        .filter((h) => h.got !== h.want);
+      expect(wrong).toEqual([]);
+      // Every valid record, byte for byte, and only those.
+      expect(stored.map((r) => r.value.toString()).sort()).toEqual([...valid].sort());
+      // One connection: no hostile line made the ingestor drop and reopen it.
+      expect(await metric(simulator.service, 'meetup_simulator_connections_total')).toBe(1);
+      expect(dead).toHaveLength(hostile.length);
+    },
+  );
 });
+
+/**
+ * A replay file of 2,000 valid recorded RSVPs with 700 hostile lines: one after every third
+ * valid one, the rest at the end.
+ */
+function hostileReplay() {
+  const validator = new RsvpValidator();
+  const valid = recordedLines()
+    .map((line) => line.raw)
+    .filter((raw) => validator.validateRaw(raw).ok)
+    .slice(0, 2_000);
+  const hostile = hostileInputs({
+    seed: 17,
+    count: 700,
+    templates: valid.slice(0, 100),
+    lineDelimited: true,
+  });
+  const lines: Buffer[] = [];
+  valid.forEach((line, i) => {
+    lines.push(Buffer.from(line));
+    const next = i % 3 === 0 ? hostile[i / 3] : undefined;
+    if (next) lines.push(next.bytes);
+  });
+  hostile.slice(Math.ceil(valid.length / 3)).forEach((h) => lines.push(h.bytes));
+  const file = join(tmpdir(), `${uniqueName('hostile-source')}.ndjson`);
+  writeFileSync(file, Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')])));
+  return { file, lines, valid, hostile };
+}

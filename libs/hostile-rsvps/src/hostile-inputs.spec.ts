@@ -30,6 +30,19 @@ describe('the RSVP validator against 10,000 hostile inputs', () => {
     expect(inputs.filter((input) => input.bytes.includes(0x0a))).toEqual([]);
   });
 
+  it('gives only inputs that are a message on a line-delimited stream when asked to (none blank)', () => {
+    const blank = (bytes: Buffer) => bytes.toString('utf8').trim() === '';
+    expect(inputs.some((input) => blank(input.bytes))).toBe(true);
+    const forLines = hostileInputs({
+      seed: 20261130,
+      count: 1_000,
+      templates,
+      lineDelimited: true,
+    });
+    expect(forLines).toHaveLength(1_000);
+    expect(forLines.filter((input) => blank(input.bytes))).toEqual([]);
+  });
+
   it("refuses every one with its category's reason and a message, without throwing", () => {
     const wrong = inputs.flatMap((input) => {
       const result = validator.validateRaw(input.bytes);

@@ -37,6 +37,11 @@ export interface HostileInputOptions {
   templates: readonly string[];
   /** The validator's size limit (64 KiB by default): inputs that must not be oversized stay under it. */
   maxBytes?: number;
+  /**
+   * Inputs for a line-delimited stream: none of only whitespace, which is no message there (the
+   * simulator's replay skips such a line, as the ingestor skips empty keep-alive lines).
+   */
+  lineDelimited?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -256,10 +261,14 @@ export function hostileInputs(options: HostileInputOptions): HostileInput[] {
   if (options.templates.length === 0) throw new RangeError('hostileInputs needs templates');
   const random = new SeededRandom(options.seed);
   const maxBytes = options.maxBytes ?? 64 * 1024;
-  return Array.from({ length: options.count }, (_, i) => {
+  const inputs: HostileInput[] = [];
+  for (let i = 0; inputs.length < options.count; i += 1) {
     const category = CATEGORIES[i % CATEGORIES.length] ?? 'malformed_json';
     const template = JSON.parse(pick(random, options.templates)) as Json;
     const [description, body] = mutations[category](template, random, maxBytes);
-    return { category, description, bytes: typeof body === 'string' ? Buffer.from(body) : body };
-  });
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    if (options.lineDelimited && bytes.toString('utf8').trim() === '') continue;
+    inputs.push({ category, description, bytes });
+  }
+  return inputs;
 }

@@ -33,3 +33,23 @@ export function createLogger(config: LoggerConfig, destination?: pino.Destinatio
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/**
+ * A logger whose JSON lines are kept in memory, parsed, with the same fields and redaction as
+ * `createLogger`'s: for tests that assert on what a part reports.
+ */
+export function memoryLogger(
+  serviceName: string,
+  level = 'debug',
+): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger(
+    { serviceName, level },
+    {
+      write: (line: string) => {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      },
+    },
+  );
+  return { logger, lines };
+}

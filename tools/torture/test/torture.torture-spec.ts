@@ -48,7 +48,7 @@ import {
   type TortureForm,
 } from '../src/fault-schedule';
 import { MEMORY_LIMIT_MIB, ServiceFleet } from './support/service-fleet';
-import { readWholeTopic, type TopicRecord } from './support/topic-reader';
+import { readWholeTopic } from './support/topic-reader';
 import { expectedReasons, tortureInput } from './support/torture-input';
 
 const LONG = process.env.TORTURE_FORM === 'long';
@@ -208,22 +208,12 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
     note('every fault undone');
 
     // ---------------------------------------------------------------- drain
-    // Everything the source sent reaches the topic (the redundant ingestor's copies too) …
-    const wanted = new Set(input.valid.map((r) => `${r.rsvp_id}@${r.mtime}`));
-    let rsvps: TopicRecord[] = [];
-    await waitFor(
-      async () => {
-        rsvps = await readWholeTopic(kafka, topics.rsvps);
-        const seen = new Set(rsvps.map((r) => idOf(r.value)));
-        return [...wanted].every((w) => seen.has(w));
-      },
-      () => `every valid record in ${topics.rsvps} (${rsvps.length} read)`,
-      DRAIN_MS,
-      10_000,
-    );
-    // … then the ingestors stop, and the topic's end is final.
+    // Every ingestor is connected and has handed on all it received, twice in a row 10 s apart
+    // (nothing more arrives); then they stop, the topic's end is final, and it is read once.
+    await waitForIngestorsIdle(simulator.baseUrl);
     for (const name of fleet.names('ingestor')) await fleet.stop(name);
-    rsvps = await readWholeTopic(kafka, topics.rsvps);
+    const rsvps = await readWholeTopic(kafka, topics.rsvps, DRAIN_MS);
+    note(`ingestors idle and stopped; ${rsvps.length} records read back`);
     const admin = kafka.admin();
     await admin.connect();
     const ends = await admin.fetchTopicOffsets(topics.rsvps);
@@ -237,6 +227,7 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
     note('aggregation combined through the end of the topic');
 
     // ---------------------------------------------------------------- nothing lost, nothing made up
+    const wanted = new Set(input.valid.map((r) => `${r.rsvp_id}@${r.mtime}`));
     const inTopic = new Set(rsvps.map((r) => idOf(r.value)));
     const missing = [...wanted].filter((w) => !inTopic.has(w));
     expect({ missing: missing.length, first: missing.slice(0, 5) }).toEqual({
@@ -304,7 +295,7 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
     );
 
     // ---------------------------------------------------------------- the DLQ: exactly the bad input
-    const dlq = await readWholeTopic(kafka, topics.dlq);
+    const dlq = await readWholeTopic(kafka, topics.dlq, DRAIN_MS);
     const reasons = expectedReasons([...input.hostileAtSource, ...input.straightIn.hostile]);
     const dead = new Map<string, Set<string>>();
     for (const record of dlq) {
@@ -329,6 +320,8 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
 
     // ---------------------------------------------------------------- alerts: every notification delivered
     const outbox = await waitForSettledOutbox(es, prefix);
+    // The faults make the rule fire (and resolve): an empty outbox would prove nothing.
+    expect(outbox.length).toBeGreaterThan(0);
     const delivered = new Map<string, number>();
     for (const r of receiver.received.filter((r) => r.path === '/torture' && r.status === 200)) {
       delivered.set(r.key, (delivered.get(r.key) ?? 0) + 1);
@@ -343,6 +336,7 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
     // ---------------------------------------------------------------- processes: memory, exits, secrets
     const peaks = fleet.peaks();
     note(`peak RSS: ${peaks.map((p) => `${p.name} ${p.peakRssMiB.toFixed(0)} MiB`).join(', ')}`);
+    expect(peaks.filter((p) => !(p.peakRssMiB > 0)).map((p) => p.name)).toEqual([]);
     const over = peaks.filter((p) => p.peakRssMiB > (MEMORY_LIMIT_MIB[p.app] ?? Infinity));
     expect(over).toEqual([]);
     expect(fleet.unexpectedExits()).toEqual([]);
@@ -359,6 +353,41 @@ describe(`the system under the ${FORM.name} torture schedule`, () => {
     );
     expect(notJson.slice(0, 5)).toEqual([]);
   });
+
+  /** Resolves once every ingestor is connected and handled all it received, in two polls alike. */
+  async function waitForIngestorsIdle(simulatorUrl: string): Promise<void> {
+    let previous = '';
+    let state = '';
+    await waitFor(
+      async () => {
+        const names = fleet.names('ingestor');
+        const clients = await metricSum(`${simulatorUrl}/metrics`, 'meetup_simulator_clients');
+        const counts = await Promise.all(
+          names.map(async (name) => {
+            const url = `${fleet.service(name).baseUrl}/metrics`;
+            const received = await metricSum(url, 'meetup_ingestor_records_received_total');
+            let handled = 0;
+            for (const metric of [
+              'meetup_ingestor_records_produced_total',
+              'meetup_ingestor_records_dlq_total',
+              'meetup_ingestor_shard_skipped_total',
+            ])
+              handled += await metricSum(url, metric);
+            return { name, received, handled };
+          }),
+        );
+        [previous, state] = [state, `${clients} clients; ${JSON.stringify(counts)}`];
+        return (
+          clients === names.length &&
+          counts.every((c) => c.handled >= c.received) &&
+          state === previous
+        );
+      },
+      () => `the ingestors to hand on everything (${state})`,
+      DRAIN_MS,
+      10_000,
+    );
+  }
 
   async function applyFault(fault: ScheduledFault, started: number): Promise<void> {
     await sleep(Math.max(0, started + fault.atMs - Date.now()));

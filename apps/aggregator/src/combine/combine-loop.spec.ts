@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger, Registry } from '@meetup/observability';
+import { memoryLogger, Registry } from '@meetup/observability';
 import { AggregatorMetrics } from '../aggregator.metrics';
 import { LeaderLoops, PhaseLaps, runStage, type CombineStage } from './combine-loop';
 
@@ -28,16 +27,7 @@ class ScriptedStage implements CombineStage {
 }
 
 function setUp() {
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    { serviceName: 'aggregator', level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
+  const { logger, lines: logs } = memoryLogger('aggregator');
   return { logs, logger, metrics: new AggregatorMetrics(new Registry()) };
 }
 

@@ -1,22 +1,7 @@
-import { Writable } from 'node:stream';
 import { KafkaJSConnectionError, KafkaJSSASLAuthenticationError } from 'kafkajs';
-import { createLogger } from '@meetup/observability';
+import { memoryLogger, type Logger } from '@meetup/observability';
 import { FailureReport } from '@meetup/service-runtime';
 import { ConsumeSupervisor, reportConsumeFailure } from './consume-supervisor';
-
-function captureLogs() {
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    { serviceName: 'aggregator', level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
-  return { logs, logger };
-}
 
 /** A consumer whose starts fail as long as `failures` says, recording what was asked of it. */
 class ScriptedConsumer {
@@ -39,7 +24,7 @@ class ScriptedConsumer {
 }
 
 function setUp() {
-  const { logger } = captureLogs();
+  const { logger } = memoryLogger('aggregator');
   const consumer = new ScriptedConsumer();
   const failures: [string, number][] = [];
   const halt = new AbortController();
@@ -145,7 +130,7 @@ describe('ConsumeSupervisor', () => {
 });
 
 describe('reportConsumeFailure', () => {
-  const context = (report: FailureReport, logger: ReturnType<typeof captureLogs>['logger']) => ({
+  const context = (report: FailureReport, logger: Logger) => ({
     identity: { brokers: ['kafka-0:9093'], principal: 'aggregator' },
     topic: 'meetup.rsvps',
     group: 'meetup-aggregator',
@@ -154,7 +139,7 @@ describe('reportConsumeFailure', () => {
   });
 
   it('puts a failure an operator must fix (refused credentials) into readiness', async () => {
-    const { logs, logger } = captureLogs();
+    const { lines: logs, logger } = memoryLogger('aggregator');
     const report = new FailureReport('consume', logger);
     // kafkajs's typings omit the message its SASL authenticator passes.
     const SaslError = KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error;
@@ -169,7 +154,7 @@ describe('reportConsumeFailure', () => {
   });
 
   it('only logs a failure that waiting fixes (Kafka not up yet), with the attempt', () => {
-    const { logs, logger } = captureLogs();
+    const { lines: logs, logger } = memoryLogger('aggregator');
     const report = new FailureReport('consume', logger);
     reportConsumeFailure(
       new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'),

@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger, Registry } from '@meetup/observability';
+import { memoryLogger, Registry } from '@meetup/observability';
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
 import { AggregatorMetrics } from '../aggregator.metrics';
@@ -144,16 +143,7 @@ const batch = (partition: number, from: number, to: number, highWatermark = to +
 });
 
 function setUp() {
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    { serviceName: 'aggregator', level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
+  const { logger, lines: logs } = memoryLogger('aggregator');
   const metrics = new AggregatorMetrics(new Registry());
   const snapshots = new MemorySnapshots();
   const worker = new RecordingWorker();

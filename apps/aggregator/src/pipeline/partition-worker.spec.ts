@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { Message } from 'kafkajs';
 import { DlqHeaders, RsvpValidator } from '@meetup/contracts';
 import {
@@ -8,7 +7,7 @@ import {
   type BulkWriteResult,
 } from '@meetup/elasticsearch';
 import { KAFKA_REQUEST_BYTES } from '@meetup/kafka';
-import { createLogger, Registry } from '@meetup/observability';
+import { memoryLogger, Registry } from '@meetup/observability';
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
 import { AggregatorMetrics } from '../aggregator.metrics';
@@ -85,16 +84,7 @@ class MemoryDeadLetterTopic implements DeadLetterTopic {
 }
 
 function setUp() {
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    { serviceName: 'aggregator', level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
+  const { logger, lines: logs } = memoryLogger('aggregator');
   const metrics = new AggregatorMetrics(new Registry());
   const writer = new MemoryWriter();
   const dlq = new MemoryDeadLetterTopic();

@@ -1,6 +1,5 @@
 import {
   emptyRuleState,
-  parseRule,
   type Notification,
   type Rule,
   type RuleAlertState,
@@ -10,27 +9,14 @@ import {
 import { StateConflictError, type VersionedState } from '../store/alert-state-store';
 import { alertingIndices } from '../store/alerting-indices';
 import type { HistoryRecord, HistoryWriter } from '../store/history-writer';
-import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
+import { outboxDocOf, type OutboxEntry, type OutboxStore } from '../store/outbox-store';
 import type { AlertStateStore } from '../store/alert-state-store';
 import type { NotificationDispatcher } from './notification-dispatcher';
+import { ruleOf } from '../../test/support/in-memory-alerting';
 import { evaluationHistory, RuleRunner, totalHits, type RuleSearcher } from './rule-runner';
 
 const T = Date.UTC(2024, 4, 3, 12);
 const indices = alertingIndices('a_');
-
-function rule(fields: Record<string, unknown> = {}): Rule {
-  const parsed = parseRule({
-    id: 'hot',
-    name: 'hot topics',
-    type: 'trending',
-    trigger: { interval: '30s' },
-    condition: { op: 'gte', value: 3 },
-    actions: [{ id: 'log', type: 'log' }],
-    ...fields,
-  });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.rule;
-}
 
 /** The trending index answering a rule's terms aggregation with the best score per topic. */
 class TrendingIndex implements RuleSearcher {
@@ -66,17 +52,7 @@ class Outbox {
     if (stored) return Promise.resolve(stored);
     const entry: OutboxEntry = {
       key: notification.key,
-      doc: {
-        rule_id: notification.rule_id,
-        group: notification.group,
-        kind: notification.kind,
-        action_id: notification.action_id,
-        status: 'pending',
-        rounds: 0,
-        view: notification.view,
-        created_at: now,
-        replica,
-      },
+      doc: outboxDocOf(notification, replica, now),
       version: { seqNo: 1, primaryTerm: 1 },
     };
     this.entries.set(entry.key, entry);
@@ -164,7 +140,7 @@ describe('RuleRunner', () => {
   it('records a notification before the state that caused it, and delivers it only then', async () => {
     const { runner, steps, search } = setUp();
 
-    const result = await runner.run(rule(), T);
+    const result = await runner.run(ruleOf(), T);
 
     expect(steps).toEqual([
       'pending',
@@ -186,7 +162,7 @@ describe('RuleRunner', () => {
 
   it('writes one history line per evaluation, naming the replica', async () => {
     const { runner, history } = setUp();
-    await runner.run(rule(), T);
+    await runner.run(ruleOf(), T);
     expect(history).toEqual([
       expect.objectContaining({
         '@timestamp': '2024-05-03T12:00:00.000Z',
@@ -203,10 +179,10 @@ describe('RuleRunner', () => {
 
   it('notifies a firing alert once: the next evaluation records and sends nothing new', async () => {
     const { runner, delivered, outbox } = setUp();
-    await runner.run(rule(), T);
+    await runner.run(ruleOf(), T);
     for (const entry of outbox.entries.values()) entry.doc.status = 'sent';
 
-    const again = await runner.run(rule(), T + 30_000);
+    const again = await runner.run(ruleOf(), T + 30_000);
 
     expect(again.notifications).toEqual([]);
     expect(delivered.slice(-2)).toEqual([[], []]);
@@ -216,18 +192,18 @@ describe('RuleRunner', () => {
     const { runner, states, delivered, outbox } = setUp();
     states.interfere = true;
 
-    await expect(runner.run(rule(), T)).rejects.toThrow(StateConflictError);
+    await expect(runner.run(ruleOf(), T)).rejects.toThrow(StateConflictError);
     expect(delivered).toEqual([[]]);
     expect(outbox.entries.get(FIRING_KEY)?.doc.status).toBe('pending');
 
-    await runner.run(rule(), T + 30_000);
+    await runner.run(ruleOf(), T + 30_000);
     expect(delivered[1]).toEqual([FIRING_KEY]);
   });
 
   it('simulates without recording, writing or sending anything', async () => {
     const { runner, steps, outbox, states, history } = setUp();
 
-    const result = await runner.simulate(rule(), T);
+    const result = await runner.simulate(ruleOf(), T);
 
     expect(result.notifications.map((n) => n.key)).toEqual([FIRING_KEY]);
     expect(result.evaluation.verdicts.map((v) => [v.group, v.met])).toEqual([
@@ -242,7 +218,7 @@ describe('RuleRunner', () => {
 
   it('refuses a rule whose type has no default index and that names none', async () => {
     const { runner } = setUp();
-    const threshold = rule({ type: 'threshold', condition: { op: 'gt', value: 1 } });
+    const threshold = ruleOf({ type: 'threshold', condition: { op: 'gt', value: 1 } });
     await expect(runner.simulate(threshold, T)).rejects.toThrow('the rule names no input index');
   });
 
@@ -257,7 +233,7 @@ describe('RuleRunner', () => {
         aggregations: { terms: { buckets: keys.map((key) => ({ key, doc_count: 1 })) } },
       });
     };
-    const newTerm = rule({
+    const newTerm = ruleOf({
       type: 'new_term',
       condition: undefined,
       input: { index: 'topics', window: '1h' },
@@ -288,7 +264,7 @@ describe('evaluationHistory', () => {
   });
 
   it('keeps the values of the first 100 groups, each ok when it has no alert', () => {
-    const line = evaluationHistory(rule(), evaluation(150), {
+    const line = evaluationHistory(ruleOf(), evaluation(150), {
       hits: 300,
       latencyMs: 12.6,
       now: T,

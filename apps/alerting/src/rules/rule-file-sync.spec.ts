@@ -1,7 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { errors } from '@elastic/elasticsearch';
 import { createLogger } from '@meetup/observability';
 import { UrlGuard } from '@meetup/webhook-delivery';
@@ -13,14 +12,7 @@ const guard = new UrlGuard({
   allowlist: ['https://hooks.example.com/'],
   resolve: () => Promise.resolve(['93.184.216.34']),
 });
-const logger = createLogger(
-  { serviceName: 'alerting', level: 'silent' },
-  new Writable({
-    write: (_c, _e, done) => {
-      done();
-    },
-  }),
-);
+const logger = createLogger({ serviceName: 'alerting', level: 'silent' });
 
 const hot = `
 id: hot

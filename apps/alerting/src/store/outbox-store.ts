@@ -24,6 +24,21 @@ export interface OutboxEntry {
   version: DocVersion;
 }
 
+/** The outbox entry of a notification when it is first recorded: pending, not yet tried. */
+export function outboxDocOf(notification: Notification, replica: string, now: number): OutboxDoc {
+  return {
+    rule_id: notification.rule_id,
+    group: notification.group,
+    kind: notification.kind,
+    action_id: notification.action_id,
+    status: 'pending',
+    rounds: 0,
+    view: notification.view,
+    created_at: now,
+    replica,
+  };
+}
+
 /**
  * Notifications are recorded here, under their idempotency key as document
  * id, BEFORE they are sent: a crash mid-send leaves a pending entry that the
@@ -42,17 +57,7 @@ export class OutboxStore {
     replica: string,
     now: number,
   ): Promise<OutboxEntry | undefined> {
-    const doc: OutboxDoc = {
-      rule_id: notification.rule_id,
-      group: notification.group,
-      kind: notification.kind,
-      action_id: notification.action_id,
-      status: 'pending',
-      rounds: 0,
-      view: notification.view,
-      created_at: now,
-      replica,
-    };
+    const doc = outboxDocOf(notification, replica, now);
     try {
       const written = await this.es.index({
         index: this.index,

@@ -1,10 +1,6 @@
 import { allRsvps, indexedSince, mtimeBetween, type BatchRunPlan } from '@meetup/batch-stats';
-import { createLogger } from '@meetup/observability';
-import {
-  InMemoryBatchStorage,
-  logCapture,
-  type RawRsvp,
-} from '../../test/support/in-memory-batch-storage';
+import { memoryLogger } from '@meetup/observability';
+import { InMemoryBatchStorage, type RawRsvp } from '../../test/support/in-memory-batch-storage';
 import { loadBatchConfig } from '../config/batch.config';
 import { BatchLockedError, lockDocument } from './batch-lock';
 import { BatchRunner } from './batch-runner';
@@ -108,8 +104,7 @@ function rsvp(group: string, event: string, member: string, mtime: number, index
 
 function setUp(options: { groupsPerChunk?: number; now?: number } = {}) {
   const storage = new InMemoryBatchStorage([GROUPS, EVENTS]);
-  const logs = logCapture();
-  const logger = createLogger({ serviceName: 'batch', level: 'info' }, logs.stream);
+  const { logger, lines: logs } = memoryLogger('batch', 'info');
   const { job } = loadBatchConfig({ ES_URL: 'http://127.0.0.1:9200', INDEX_PREFIX: 'b_' });
   const clock = { now: options.now ?? T };
   const runner = () =>
@@ -290,7 +285,7 @@ describe('BatchRunner', () => {
     expect(storage.checkpoint).toBeUndefined();
     expect(storage.lock.current).toBeUndefined();
     expect(storage.aliases.get(GROUPS)).toBe('b_meetup_groups-v1-initial');
-    expect(logs.lines.map((line) => line.msg)).toEqual(
+    expect(logs.map((line) => line.msg)).toEqual(
       expect.arrayContaining(['batch lock acquired', 'batch run starting']),
     );
   });

@@ -322,19 +322,3 @@ export class InMemoryBatchStorage implements BatchStorage {
     return result;
   }
 }
-
-/** JSON log lines a logger writes, for assertions on what the job reports. */
-export function logCapture(): {
-  lines: Record<string, unknown>[];
-  stream: { write(line: string): void };
-} {
-  const lines: Record<string, unknown>[] = [];
-  return {
-    lines,
-    stream: {
-      write: (line: string) => {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      },
-    },
-  };
-}

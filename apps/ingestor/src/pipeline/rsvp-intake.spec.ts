@@ -1,4 +1,5 @@
 import { DlqHeaders, RejectionCode, RsvpValidator } from '@meetup/contracts';
+import { recordedLines } from '@meetup/fixtures';
 import { Registry } from '@meetup/observability';
 import { createIngestorMetrics, type IngestorMetrics } from '../ingestor.metrics';
 import { ShardFilter, type ShardLayout } from '../sharding/shard-filter';
@@ -10,33 +11,13 @@ const SOURCE = { name: 'meetup', url: 'ws://stream.test/2/rsvps', topic: 'meetup
 const DLQ = 'meetup.rsvps.dlq';
 const RECEIVED_AT = new Date('2026-03-01T12:00:00.000Z');
 
+/** The first valid recorded RSVP: the template every message of these tests is made from. */
+const TEMPLATE = JSON.parse(
+  recordedLines().find((line) => new RsvpValidator().validateRaw(line.raw).ok)?.raw ?? '{}',
+) as { event: { event_id: string } };
+
 function rsvp(rsvpId: number, mtime: number): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      rsvp_id: rsvpId,
-      mtime,
-      response: 'yes',
-      guests: 0,
-      visibility: 'public',
-      member: { member_id: 913244689, member_name: 'member-6897bc95' },
-      event: {
-        event_id: 'jkpwmlywgbmb',
-        event_name: 'Play Intermediate Volleyball',
-        event_url: 'https://www.meetup.com/x/events/236786445/',
-        time: 1491613200000,
-      },
-      group: {
-        group_id: 16585312,
-        group_name: 'Taipei Sports and Social Club',
-        group_city: 'Taipei',
-        group_country: 'tw',
-        group_urlname: 'Taipei-Sports-and-Social-Club',
-        group_lat: 25.02,
-        group_lon: 121.45,
-        group_topics: [{ urlkey: 'fitness', topic_name: 'Fitness' }],
-      },
-    }),
-  );
+  return Buffer.from(JSON.stringify({ ...TEMPLATE, rsvp_id: rsvpId, mtime }));
 }
 
 async function total(counter: IngestorMetrics['received']): Promise<number> {
@@ -70,7 +51,7 @@ describe('RsvpIntake', () => {
     const [queued] = buffer.take(10);
     expect(queued).toEqual({
       topic: 'meetup.rsvps',
-      key: 'jkpwmlywgbmb',
+      key: TEMPLATE.event.event_id,
       value: raw,
       headers: { [Headers.source]: 'meetup', [Headers.replica]: '1' },
       source: 'meetup',

@@ -13,7 +13,13 @@ export interface MessageSource {
   stop(): void;
 }
 
-/** Reads what the stream needs from one raw line; malformed lines get the given mtime. */
+/**
+ * Reads what the stream needs from one raw line. An mtime or rsvp_id that is not a safe
+ * non-negative integer is not trusted (a hostile line may claim 2^53 + 1, 1e400 or -1): the line
+ * gets `fallbackMtime` and no id, so it neither paces a replay nor captures a `since_mtime`
+ * resume (which starts at the first held message newer than the position). JSON.parse plus these
+ * checks, not the whole contract: a replay reads every line of a recording up front.
+ */
 export function describeLine(line: Buffer, fallbackMtime: number): PublishedMessage {
   try {
     const value = JSON.parse(line.toString('utf8')) as {
@@ -23,11 +29,14 @@ export function describeLine(line: Buffer, fallbackMtime: number): PublishedMess
     };
     return {
       line,
-      mtime: typeof value.mtime === 'number' ? value.mtime : fallbackMtime,
-      rsvpId: typeof value.rsvp_id === 'number' ? value.rsvp_id : undefined,
+      mtime: isCount(value.mtime) ? value.mtime : fallbackMtime,
+      rsvpId: isCount(value.rsvp_id) ? value.rsvp_id : undefined,
       eventId: typeof value.event?.event_id === 'string' ? value.event.event_id : undefined,
     };
   } catch {
     return { line, mtime: fallbackMtime, rsvpId: undefined, eventId: undefined };
   }
 }
+
+const isCount = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 0;

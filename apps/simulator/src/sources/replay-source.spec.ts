@@ -123,15 +123,9 @@ describe('ReplaySource', () => {
     expect(run.finished()).toBe(false);
   });
 
-  it('replays a recording of 300,000 lines (its mtime span is a fold, not a spread of arguments)', () => {
-    const lines = Array.from({ length: 300_000 }, (_, i) => rsvp(i + 1, T + i * 10));
-    const { batches, source } = replay({
-      files: [recording('big.ndjson', lines)],
-      speed: 'max',
-      loop: false,
-    });
-    expect(batches[0]).toHaveLength(1_000);
-    source.stop();
+  it('spans a recording of 200,000 lines (a fold: a spread of that many arguments overflows the stack)', () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => Buffer.from(rsvp(i + 1, T + i * 10)));
+    expect(mtimeSpan(lines)).toBe(199_999 * 10 + 1_000);
   });
 
   it('spans the recorded mtimes plus a second, whatever their order, malformed lines left out', () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { launchService, startService, type ServiceProcess } from '@meetup/test-support';
+import { startService, type ServiceProcess } from '@meetup/test-support';
 
 /** The memory bound of a service: its container limit in the chart (charts/meetup-analytics/values.yaml). */
 export const MEMORY_LIMIT_MIB: Record<string, number> = {
@@ -58,12 +58,9 @@ export class ServiceFleet {
     return this.launch(name, member);
   }
 
-  /** Launches without waiting for readiness (the simulator waits for its first client). */
-  async launch(name: string, member = this.member(name), waitReady = true) {
+  private async launch(name: string, member: Member): Promise<ServiceProcess> {
     member.stopping = false;
-    const service = waitReady
-      ? await startService(member.app, member.env, this.readyTimeoutMs)
-      : await launchService(member.app, member.env);
+    const service = await startService(member.app, member.env, this.readyTimeoutMs);
     member.current = service;
     member.outputs.push(() => service.output());
     service.process.once('exit', (code, signal) => {
@@ -105,7 +102,7 @@ export class ServiceFleet {
   }
 
   async restart(name: string): Promise<void> {
-    await this.launch(name);
+    await this.launch(name, this.member(name));
   }
 
   stall(name: string): void {

@@ -45,14 +45,17 @@ export async function readWholeTopic(
             byPartition.set(batch.partition, list);
             for (const message of batch.messages) {
               const offset = Number(message.offset);
-              if (end === undefined || offset >= end) continue;
-              list.push({
-                partition: batch.partition,
-                offset,
-                value: message.value ?? Buffer.alloc(0),
-                headers: headersOf(message.headers),
-              });
-              if (offset === end - 1) remaining.delete(batch.partition);
+              if (end === undefined) continue;
+              if (offset < end) {
+                list.push({
+                  partition: batch.partition,
+                  offset,
+                  value: message.value ?? Buffer.alloc(0),
+                  headers: headersOf(message.headers),
+                });
+              }
+              // The end is reached at its last record, or passed (a record written since).
+              if (offset >= end - 1) remaining.delete(batch.partition);
             }
             if (remaining.size === 0) {
               clearTimeout(timer);

@@ -58,10 +58,12 @@ export function tortureInput(seed: number, records: number, hostileShare = 0.01)
   }
   const templates = valid.slice(0, 200).map((r) => JSON.stringify(r));
   const hostileCount = Math.round(records * hostileShare);
-  // A whitespace-only line is no message on a line-delimited stream (the replay skips it).
-  const hostileAtSource = hostileInputs({ seed, count: hostileCount + 20, templates })
-    .filter((h) => h.bytes.toString('utf8').trim() !== '')
-    .slice(0, hostileCount);
+  const hostileAtSource = hostileInputs({
+    seed,
+    count: hostileCount,
+    templates,
+    lineDelimited: true,
+  });
   const lines: Buffer[] = [];
   let next = 0;
   for (const record of valid) {
