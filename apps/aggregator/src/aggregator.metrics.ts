@@ -11,6 +11,7 @@ export class AggregatorMetrics {
   readonly bulkLatency: Histogram<'target'>;
   readonly bulkFailures: Counter<'target' | 'kind'>;
   readonly activityPartitionsDropped: Counter;
+  readonly idleMarkers: Counter;
   readonly openWindows: Gauge<'kind'>;
   readonly stateSize: Gauge<'partition'>;
   readonly watermarkDelay: Gauge<'partition'>;
@@ -85,6 +86,11 @@ export class AggregatorMetrics {
     this.activityPartitionsDropped = new Counter({
       name: 'meetup_aggregator_activity_partitions_dropped_total',
       help: 'Activity partitions dropped by retention (combine step)',
+      registers,
+    });
+    this.idleMarkers = new Counter({
+      name: 'meetup_aggregator_idle_markers_total',
+      help: 'Idle markers written into the RSVP topic: the stream was quiet and its event time ran on',
       registers,
     });
     this.combineLatency = new Histogram({

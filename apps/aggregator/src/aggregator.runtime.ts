@@ -133,6 +133,7 @@ export class AggregatorRuntime {
       ? new AggregateCombiner({
           es,
           admin: this.admin,
+          producer: this.producer,
           writer,
           snapshots,
           metrics,

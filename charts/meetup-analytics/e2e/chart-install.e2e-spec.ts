@@ -89,7 +89,12 @@ function testValues(
   return {
     index: { prefix: `${id}-` },
     topics,
-    aggregator: { consumerGroup: `${id}-aggregator` },
+    aggregator: {
+      consumerGroup: `${id}-aggregator`,
+      // The reference stops at the stream's last record; the windows a quiet stream closes
+      // after it are apps/aggregator/test/stream-idleness.int-spec.ts's.
+      env: [{ name: 'STREAM_IDLE_MS', value: '0' }],
+    },
     alerting: { rules },
     // The recording is from 2017: read the stream from its beginning.
     ingestor: {

@@ -1,4 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
+import type { ScopePanes } from '@meetup/trending';
 import {
   activityBoundsOf,
   addTopicPane,
@@ -8,7 +9,6 @@ import {
   mtimeRange,
   reachOf,
 } from './activity-queries';
-import type { ScopePanes } from './trending-windows';
 
 const HOUR = 3_600_000;
 const T0 = 1_772_366_400_000; // 2026-03-01T12:00:00Z

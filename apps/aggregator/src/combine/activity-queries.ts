@@ -1,5 +1,5 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { ScopePanes } from './trending-windows';
+import type { ScopePanes } from '@meetup/trending';
 
 type AfterKey = estypes.AggregationsCompositeAggregateKey;
 type CompositeBucket = estypes.AggregationsCompositeBucket;

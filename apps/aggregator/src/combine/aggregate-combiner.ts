@@ -1,14 +1,16 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Admin } from 'kafkajs';
+import type { Admin, Producer } from 'kafkajs';
 import type { BulkWriter, TimePartitionedIndex } from '@meetup/elasticsearch';
 import type { Logger } from '@meetup/observability';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { SnapshotStore } from '../state/snapshot-store';
 import { ActivityRetention } from './activity-retention';
-import { LeaderLoops } from './combine-loop';
+import { LeaderLoops, type ScheduledStage } from './combine-loop';
 import { CountryCombiner } from './country-combiner';
 import { elasticsearchCountryActivity } from './activity-queries';
+import { IdleStreamStage, type IdleStreamPorts } from './idle-stream-stage';
+import { idleMarkerMessage } from '../pipeline/idle-marker';
 import { elasticsearchProgressDocument, progressIdOf, StageProgressStore } from './stage-progress';
 import { streamPosition } from './stream-position';
 import { TrendingCombiner } from './trending-combiner';
@@ -24,6 +26,8 @@ export interface CombineIndices {
 export interface AggregateCombinerOptions {
   es: Client;
   admin: Admin;
+  /** Writes the idle markers into the RSVP topic. */
+  producer: Pick<Producer, 'send'>;
   writer: BulkWriter;
   snapshots: SnapshotStore;
   metrics: AggregatorMetrics;
@@ -92,14 +96,25 @@ export class AggregateCombiner {
       countryTrending: indices.countryTrending,
       activityBudget: options.activityBudget,
     });
-    this.loops = new LeaderLoops(
-      [
-        { stage: country, intervalMs: options.countryIntervalMs },
-        { stage: trending, intervalMs: options.trendingIntervalMs },
-      ],
-      metrics,
-      logger,
-    );
+    const stages: ScheduledStage[] = [
+      { stage: country, intervalMs: options.countryIntervalMs },
+      { stage: trending, intervalMs: options.trendingIntervalMs },
+    ];
+    if (windows.streamIdleMs > 0) {
+      const idleness = new IdleStreamStage({
+        ports: kafkaIdlePorts(admin, options.producer, snapshots, topic),
+        idleMs: windows.streamIdleMs,
+        // Every bucket and window holding the newest record ends, then passes the lateness.
+        closeAllMs:
+          Math.max(windows.trendingWindowMs, windows.countryBucketMs) +
+          windows.trendingSlideMs +
+          windows.allowedLatenessMs,
+        metrics,
+        logger,
+      });
+      stages.push({ stage: idleness, intervalMs: windows.trendingSlideMs });
+    }
+    this.loops = new LeaderLoops(stages, metrics, logger);
   }
 
   setLeader(leader: boolean): void {
@@ -109,4 +124,25 @@ export class AggregateCombiner {
   async stop(): Promise<void> {
     await this.loops.stop();
   }
+}
+
+/** The idle stage's ports on Kafka (offsets, markers) and the snapshot store. */
+function kafkaIdlePorts(
+  admin: Admin,
+  producer: Pick<Producer, 'send'>,
+  snapshots: SnapshotStore,
+  topic: string,
+): IdleStreamPorts {
+  return {
+    ends: () => admin.fetchTopicOffsets(topic),
+    progress: (partitions) => snapshots.progress(partitions),
+    writeMarkers: async (partitions, watermark) => {
+      const sent = await producer.send({
+        topic,
+        acks: -1,
+        messages: partitions.map((partition) => idleMarkerMessage(partition, watermark)),
+      });
+      return sent.map((r) => ({ partition: r.partition, offset: Number(r.baseOffset) }));
+    },
+  };
 }

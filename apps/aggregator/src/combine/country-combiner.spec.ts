@@ -95,6 +95,7 @@ const windows: WindowsConfig = {
   allowedLatenessMs: MINUTE,
   dedupHorizonMs: 60 * MINUTE,
   activityRetentionMs: 120 * MINUTE,
+  streamIdleMs: 0,
 };
 
 function setUp(activityBudget = 1_000) {

@@ -1,22 +1,27 @@
 import type { Client } from '@elastic/elasticsearch';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { countryInfo } from '@meetup/country-info';
 import { bucketStart } from '@meetup/windowing';
 import type { BulkWriter } from '@meetup/elasticsearch';
+import {
+  endsWithActivity,
+  readSpanOf,
+  TopicPaneHistory,
+  TrendingInputs,
+  TrendingRowSteps,
+  type RowBudget,
+  type ScopePanes,
+  type TrendingRow,
+  type TrendingSettings,
+} from '@meetup/trending';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 import { activityBounds, activityReach, topicPanes } from './activity-queries';
 import type { ActivityRetention } from './activity-retention';
 import type { CombineStage, PhaseLaps } from './combine-loop';
+import { nextFinalBefore } from './country-combiner';
 import type { StageProgress, StageProgressStore } from './stage-progress';
 import type { StreamPosition } from './stream-position';
-import {
-  endsWithActivity,
-  TopicPaneHistory,
-  trendingRows,
-  type ScopePanes,
-  type TrendingRow,
-} from './trending-windows';
+import { trendingDocumentsOf } from './trending-documents';
 import { WrittenDocuments, type AggregateDocument } from './written-documents';
 
 export interface TrendingCombinerOptions {
@@ -38,14 +43,33 @@ export interface TrendingCombinerOptions {
   activityBudget: number;
 }
 
-/**
- * Trending rows one cycle computes at most: a backlog's windows (or the
- * windows a jump of the stream time emits at once) take several cycles,
- * each written before the next.
- */
-const TRENDING_ROW_BUDGET = 20_000;
-/** Window ends computed in one synchronous step at most (the by-country loop runs between steps). */
-const MAX_ENDS_PER_STEP = 30;
+const ROW_BUDGET: RowBudget = {
+  /**
+   * Trending rows one cycle computes at most: a backlog's windows (or the
+   * windows a jump of the stream time emits at once) take several cycles,
+   * each written before the next.
+   */
+  rows: 20_000,
+  /** Window ends computed in one synchronous step at most (the by-country loop runs between steps). */
+  endsPerStep: 30,
+};
+
+/** The window ends one cycle may compute, `(after, emitUpTo]`, and what they are computed from. */
+interface CycleRange {
+  /** The final mark: windows ending at or before it are final and written. */
+  after: number;
+  /**
+   * Window ends up to this are emitted: the start of the slide the stream time
+   * is in, or the read budget's reach if that comes first.
+   */
+  emitUpTo: number;
+  /** Whether the read budget left part of the activity for a later cycle. */
+  sliced: boolean;
+  /** Event time of the first counted activity (+∞ while there is none). */
+  historyStart: number;
+  /** Windows ending at or before this are final. */
+  closedBefore: number;
+}
 
 /**
  * Trending topics, global and per country: windows ending after the last
@@ -74,11 +98,42 @@ export class TrendingCombiner implements CombineStage {
   }
 
   async cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
-    const { es, windows, activity } = this.options;
-    const slide = windows.trendingSlideMs;
     const { progress, stamp } = await this.options.progress.begin();
     const position = await this.options.position();
-    const { closedBefore } = position;
+    const range = await this.rangeOf(progress, position);
+    laps.lap('state');
+
+    const { documents, upTo } = await this.documents(range, stamp, laps);
+    // Visible at the next periodic refresh (1 s): forcing one per request costs
+    // Elasticsearch more than the live by-country buckets can spare.
+    await this.options.writer.write('aggregates', this.written.changed(documents), { keepGoing });
+    laps.lap('write');
+    // Part of what the snapshots hold is left for the next cycle (read or row budget).
+    const behind = range.sliced || upTo < range.emitUpTo;
+    const slide = this.options.windows.trendingSlideMs;
+    const finalBefore = nextFinalBefore(range.after, range.closedBefore, upTo, slide);
+    await this.options.progress.save(
+      progressAfter(progress, {
+        finalBefore,
+        historyStart: range.historyStart,
+        // A slice covers part of what the snapshots hold: it does not include their offsets yet.
+        offsets: behind ? progress.offsets : position.offsets,
+        stamp,
+      }),
+    );
+    await this.applyRetention(position.watermark, finalBefore);
+    laps.lap('progress');
+    this.options.metrics.openWindows.set({ kind: 'trending_window' }, this.written.open);
+    // Another slice is ready only if this one moved the final mark
+    // (the watermark, not the budget, may be what holds it).
+    return behind && finalBefore > progress.final_before;
+  }
+
+  /** The window ends this cycle may compute: up to the stream's event time, within the read budget. */
+  private async rangeOf(progress: StageProgress, position: StreamPosition): Promise<CycleRange> {
+    const { es, windows, activity, activityBudget } = this.options;
+    const slide = windows.trendingSlideMs;
+    const after = progress.final_before;
     const bounds = await activityBounds(es, activity);
     // The stream's event time: the newest record any partition has seen or counted.
     const streamTime = Math.max(position.newest, bounds?.last ?? Number.NEGATIVE_INFINITY);
@@ -88,206 +143,145 @@ export class TrendingCombiner implements CombineStage {
       bounds?.first ?? Number.POSITIVE_INFINITY,
     );
     // How far this cycle reads: everything, unless a backlog is over the budget.
-    const reach = await activityReach(
-      es,
-      activity,
-      progress.final_before + slide,
-      this.options.activityBudget,
-      slide,
-    );
-    const sliced = Number.isFinite(reach);
-    const emitUpTo = Math.min(bucketStart(streamTime, slide), reach);
-    laps.lap('state');
-
-    const { documents, upTo } = await this.documents(
-      progress,
-      closedBefore,
+    const reach = await activityReach(es, activity, after + slide, activityBudget, slide);
+    return {
+      after,
+      emitUpTo: Math.min(bucketStart(streamTime, slide), reach),
+      sliced: Number.isFinite(reach),
       historyStart,
-      emitUpTo,
-      stamp,
-      laps,
-    );
-    // Visible at the next periodic refresh (1 s): forcing one per request costs
-    // Elasticsearch more than the live by-country buckets can spare.
-    await this.options.writer.write('aggregates', this.written.changed(documents), { keepGoing });
-    laps.lap('write');
-    // Part of what the snapshots hold is left for the next cycle (read or row budget).
-    const behind = sliced || upTo < emitUpTo;
-    const finalBefore = Number.isFinite(closedBefore)
-      ? Math.max(progress.final_before, Math.min(bucketStart(closedBefore, slide), upTo))
-      : progress.final_before;
-    const next: StageProgress = {
-      ...progress,
-      final_before: finalBefore,
-      ...(Number.isFinite(historyStart) ? { history_start: historyStart } : {}),
-      // A slice covers part of what the snapshots hold: it does not include their offsets yet.
-      offsets: behind ? progress.offsets : position.offsets,
-      stamp,
-      updated_at: new Date().toISOString(),
+      closedBefore: position.closedBefore,
     };
-    await this.options.progress.save(next);
-    const countryFinalBefore = this.options.countryFinalBefore();
-    if (countryFinalBefore !== undefined) {
-      await this.options.retention.apply(position.watermark, countryFinalBefore, finalBefore);
-    }
-    laps.lap('progress');
-    this.options.metrics.openWindows.set({ kind: 'trending_window' }, this.written.open);
-    // Another slice is ready only if this one moved the final mark
-    // (the watermark, not the budget, may be what holds it).
-    return behind && finalBefore > progress.final_before;
   }
 
   /**
-   * The rows of the windows in `(final mark, emitUpTo]` whose inputs changed,
-   * end after end up to the row budget; `upTo` is the last end computed.
+   * The documents of the windows in `range` whose inputs changed, end after
+   * end up to the row budget; `upTo` is the last end computed.
    */
   private async documents(
-    progress: StageProgress,
-    closedBefore: number,
-    historyStart: number,
-    emitUpTo: number,
+    range: CycleRange,
     stamp: number,
     laps: PhaseLaps,
   ): Promise<{ documents: AggregateDocument[]; upTo: number }> {
-    const { es, windows, activity } = this.options;
-    const after = progress.final_before;
+    const { after, emitUpTo, historyStart, closedBefore } = range;
     if (!Number.isFinite(historyStart) || emitUpTo <= after) {
       return { documents: [], upTo: emitUpTo };
     }
+    const open = await this.readPanes(after, closedBefore, emitUpTo);
+    laps.lap('read');
+    const { rows, upTo } = await this.changedRows(open, range);
+    laps.lap('compute');
+    const documents = trendingDocumentsOf(rows, {
+      globalIndex: this.options.globalTrending,
+      countryIndex: this.options.countryTrending,
+      windowMs: this.options.windows.trendingWindowMs,
+      stamp,
+      closedBefore,
+      updatedAt: new Date().toISOString(),
+    });
+    return { documents, upTo };
+  }
+
+  /**
+   * Reads the panes the windows after `after` need from the history's frontier
+   * up to `emitUpTo` (windows up to it read panes before it only), and moves
+   * those now complete into the history. Returns every pane read.
+   */
+  private async readPanes(
+    after: number,
+    closedBefore: number,
+    emitUpTo: number,
+  ): Promise<Map<string, ScopePanes>> {
+    const { es, windows, activity } = this.options;
     const slide = windows.trendingSlideMs;
-    const span = windows.trendingWindowMs * (windows.trendingBaselineWindows + 1);
     // The oldest pane any window still to compute needs: its last baseline window's start.
-    const needed = bucketStart(after + slide - span, slide);
+    const needed = bucketStart(after + slide - this.readSpan, slide);
     this.history.dropBefore(needed);
     const from = Math.max(needed, this.history.frontier ?? needed);
-    // Windows up to emitUpTo read panes before it only.
     const open = await topicPanes(es, activity, from, emitUpTo, slide);
     if (Number.isFinite(closedBefore)) {
       // No record that still counts can land in a pane that ends before closedBefore.
       this.history.complete(open, from, Math.min(bucketStart(closedBefore, slide), emitUpTo));
     }
-    laps.lap('read');
-    const settings = {
-      windowMs: windows.trendingWindowMs,
-      slideMs: slide,
-      minSupport: windows.trendingMinSupport,
-      baselineWindows: windows.trendingBaselineWindows,
-      historyStart: bucketStart(historyStart, slide),
-    };
-    const current = new TrendingInputs(open, historyStart, closedBefore);
-    const dirty = endsWithActivity(this.history, open, { after, upTo: emitUpTo }, settings).filter(
-      (end) => current.changedFor(end, this.lastInputs, span),
+    return open;
+  }
+
+  /**
+   * The rows of the windows in `range` whose inputs changed since the last
+   * cycle, a few ends at a time (as many as the budget left is likely to
+   * hold), letting the by-country stage run in between.
+   */
+  private async changedRows(
+    open: ReadonlyMap<string, ScopePanes>,
+    range: CycleRange,
+  ): Promise<{ rows: TrendingRow[]; upTo: number }> {
+    const ends = { after: range.after, upTo: range.emitUpTo };
+    const settings = this.settingsOf(range.historyStart);
+    const current = new TrendingInputs(open, range.historyStart, range.closedBefore);
+    const span = this.readSpan;
+    const changed = endsWithActivity(this.history, open, ends, settings).filter((end) =>
+      current.changedFor(end, this.lastInputs, span),
     );
-    // A few ends at a time (as many as the budget left is likely to hold),
-    // letting the by-country stage run in between.
+    const steps = new TrendingRowSteps({
+      history: this.history,
+      open,
+      ends: changed,
+      range: ends,
+      settings,
+      budget: ROW_BUDGET,
+    });
     const rows: TrendingRow[] = [];
-    let done = after;
-    let i = 0;
-    let step = 1;
-    while (i < dirty.length && rows.length < TRENDING_ROW_BUDGET) {
-      const only = new Set(dirty.slice(i, i + step));
-      const upTo = Math.max(...only);
-      for (const row of trendingRows(this.history, open, { after: done, upTo, only }, settings))
-        rows.push(row);
-      done = upTo;
-      i += only.size;
-      // Grows by doubling at most, so a jump in density overshoots the budget by little.
-      const perEnd = Math.max(1, rows.length / i);
-      const fits = Math.floor((TRENDING_ROW_BUDGET - rows.length) / perEnd);
-      step = Math.max(1, Math.min(step * 2, fits, MAX_ENDS_PER_STEP));
+    for (const step of steps.steps()) {
+      for (const row of step) rows.push(row);
       await yieldToEventLoop();
     }
-    if (i >= dirty.length) done = emitUpTo;
-    this.lastInputs = current.computedUpTo(done);
-    laps.lap('compute');
-    const updatedAt = new Date().toISOString();
-    const documents: AggregateDocument[] = rows.map((row) => {
-      const base = {
-        window_start: row.windowEnd - windows.trendingWindowMs,
-        window_end: row.windowEnd,
-        topic_urlkey: row.urlkey,
-        topic_name: row.name,
-        count: row.count,
-        score: row.score,
-        baseline_mean: row.baselineMean,
-        baseline_stddev: row.baselineStddev,
-        ratio: row.ratio,
-        rank: row.rank,
-        final: row.windowEnd <= closedBefore,
-        updated_at: updatedAt,
-      };
-      if (row.scope === '') {
-        return {
-          index: this.options.globalTrending,
-          id: `${row.windowEnd}:${row.urlkey}`,
-          version: stamp,
-          ref: null,
-          doc: base,
-        };
-      }
-      const info = countryInfo(row.scope);
-      return {
-        index: this.options.countryTrending,
-        id: `${row.windowEnd}:${row.scope}:${row.urlkey}`,
-        version: stamp,
-        ref: null,
-        doc: {
-          ...base,
-          country: row.scope,
-          ...(info ? { country_name: info.name, continent: info.continent } : {}),
-          ...(info?.location ? { location: info.location } : {}),
-        },
-      };
+    this.lastInputs = current.computedUpTo(steps.computedUpTo);
+    return { rows, upTo: steps.computedUpTo };
+  }
+
+  private settingsOf(historyStart: number): TrendingSettings {
+    const { windows } = this.options;
+    return {
+      windowMs: windows.trendingWindowMs,
+      slideMs: windows.trendingSlideMs,
+      minSupport: windows.trendingMinSupport,
+      baselineWindows: windows.trendingBaselineWindows,
+      historyStart: bucketStart(historyStart, windows.trendingSlideMs),
+    };
+  }
+
+  /** How far back a window's rows read: the window and its baseline windows. */
+  private get readSpan(): number {
+    return readSpanOf({
+      windowMs: this.options.windows.trendingWindowMs,
+      baselineWindows: this.options.windows.trendingBaselineWindows,
     });
-    return { documents, upTo: done };
+  }
+
+  /** Lets retention drop the activity neither stage reads any more, once both have a final mark. */
+  private async applyRetention(watermark: number, finalBefore: number): Promise<void> {
+    const countryFinalBefore = this.options.countryFinalBefore();
+    if (countryFinalBefore !== undefined) {
+      await this.options.retention.apply(watermark, countryFinalBefore, finalBefore);
+    }
   }
 }
 
-/**
- * The inputs of one cycle's trending rows: a window's rows change only when
- * a pane it or its baseline reads changed, the history start moved, it became
- * final, or it was not computed before.
- */
-class TrendingInputs {
-  /** `scope<TAB>urlkey<TAB>name<TAB>pane` → count, of the open panes. */
-  private readonly counts = new Map<string, number>();
-  private upTo = Number.NEGATIVE_INFINITY;
-  private changed: number[] | undefined;
-
-  constructor(
-    open: ReadonlyMap<string, ScopePanes> = new Map(),
-    readonly historyStart = Number.NaN,
-    readonly closedBefore = Number.NEGATIVE_INFINITY,
-  ) {
-    for (const [scope, topics] of open) {
-      for (const [urlkey, names] of topics) {
-        for (const [name, panes] of names) {
-          for (const [pane, count] of panes)
-            this.counts.set(`${scope}\t${urlkey}\t${name}\t${pane}`, count);
-        }
-      }
-    }
-  }
-
-  /** The same inputs, with every window up to `upTo` computed from them. */
-  computedUpTo(upTo: number): this {
-    this.upTo = upTo;
-    return this;
-  }
-
-  /** Whether the rows of the window ending at `end` (reading `span` back) may differ from `before`'s. */
-  changedFor(end: number, before: TrendingInputs, span: number): boolean {
-    if (end > before.upTo || this.historyStart !== before.historyStart) return true;
-    if (end <= this.closedBefore && end > before.closedBefore) return true;
-    return this.changedPanes(before).some((pane) => pane < end && pane >= end - span);
-  }
-
-  private changedPanes(before: TrendingInputs): number[] {
-    if (this.changed) return this.changed;
-    const panes = new Set<number>();
-    for (const [key, count] of this.counts) {
-      if (before.counts.get(key) !== count) panes.add(Number(key.slice(key.lastIndexOf('\t') + 1)));
-    }
-    return (this.changed = [...panes]);
-  }
+/** The stage's progress to save after a cycle. */
+function progressAfter(
+  progress: StageProgress,
+  cycle: {
+    finalBefore: number;
+    historyStart: number;
+    offsets: Record<string, number>;
+    stamp: number;
+  },
+): StageProgress {
+  return {
+    ...progress,
+    final_before: cycle.finalBefore,
+    ...(Number.isFinite(cycle.historyStart) ? { history_start: cycle.historyStart } : {}),
+    offsets: cycle.offsets,
+    stamp: cycle.stamp,
+    updated_at: new Date().toISOString(),
+  };
 }

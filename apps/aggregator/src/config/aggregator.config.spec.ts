@@ -30,6 +30,12 @@ describe('loadAggregatorConfig', () => {
     );
   });
 
+  it('lets the event time of a stream quiet for 30 s run on by default, and never with 0', () => {
+    expect(loadAggregatorConfig(base).windows.streamIdleMs).toBe(30_000);
+    expect(loadAggregatorConfig({ ...base, STREAM_IDLE_MS: '0' }).windows.streamIdleMs).toBe(0);
+    expect(() => loadAggregatorConfig({ ...base, STREAM_IDLE_MS: '-1' })).toThrow(/STREAM_IDLE_MS/);
+  });
+
   it('keeps two hours of activity by default and refuses a retention shorter than the baseline reads', () => {
     expect(loadAggregatorConfig(base).windows.activityRetentionMs).toBe(7_200_000);
     expect(loadAggregatorConfig(base).pipeline.combineIntervalMs).toBe(500);

@@ -46,6 +46,7 @@ function windowsFrom(source: EnvSource) {
       ALLOWED_LATENESS_MS: env.nonNegativeInt().default(120_000),
       DEDUP_HORIZON_MS: env.positiveInt().default(24 * 3600 * 1000),
       ACTIVITY_RETENTION_MS: env.positiveInt().default(2 * 3600 * 1000),
+      STREAM_IDLE_MS: env.nonNegativeInt().default(30_000),
     },
     source,
   );
@@ -90,6 +91,11 @@ function windowsFrom(source: EnvSource) {
     dedupHorizonMs: e.DEDUP_HORIZON_MS,
     /** Counted activity older than the watermark minus this is dropped (whole partitions). */
     activityRetentionMs: e.ACTIVITY_RETENTION_MS,
+    /**
+     * After this long without records, the stream's event time runs on with the clock so the
+     * last buckets and windows are emitted and made final; 0: never (they wait for records).
+     */
+    streamIdleMs: e.STREAM_IDLE_MS,
   };
 }
 

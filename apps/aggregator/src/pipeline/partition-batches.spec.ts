@@ -2,6 +2,7 @@ import { memoryLogger, Registry } from '@meetup/observability';
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
 import { AggregatorMetrics } from '../aggregator.metrics';
+import { idleMarkerMessage } from './idle-marker';
 import {
   PartitionBatches,
   planBatch,
@@ -199,6 +200,15 @@ describe('planBatch', () => {
 
   it('applies nothing when every record of the batch was applied before', () => {
     expect(planBatch(messages(3, 6), 7)).toEqual({ action: 'apply', records: [] });
+  });
+
+  it("carries an idle marker's event time with its record", () => {
+    const marker = idleMarkerMessage(0, 1_700_000_000_000);
+    const plan = planBatch([{ ...marker, offset: '4' }], 4);
+    expect(plan).toEqual({
+      action: 'apply',
+      records: [{ offset: 4, key: null, value: null, idleWatermark: 1_700_000_000_000 }],
+    });
   });
 });
 

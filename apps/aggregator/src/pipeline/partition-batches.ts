@@ -3,6 +3,7 @@ import { spanContextOf, type Logger } from '@meetup/observability';
 import { backoffDelay, sleep } from '@meetup/retry';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { PartitionState } from './partition-state';
+import { idleWatermarkOf } from './idle-marker';
 import type { InputRecord } from './record-processor';
 
 /** Where partition states are restored from and saved to (`SnapshotStore`). */
@@ -69,6 +70,7 @@ export function planBatch(messages: FetchedBatch['messages'], nextOffset: number
       key: m.key,
       value: m.value,
       trace: spanContextOf(m.headers),
+      idleWatermark: idleWatermarkOf(m.value, m.headers),
     }));
   return { action: 'apply', records };
 }

@@ -69,7 +69,7 @@ describe('RecordProcessor', () => {
       record(rsvp(2, 1_000_000 - 50_000, 'no')),
       record(rsvp(4, 1_000_000)),
     ]);
-    expect(out.counts).toEqual({ valid: 6, counted: 3, duplicate: 1, late: 2 });
+    expect(out.counts).toEqual({ valid: 6, counted: 3, duplicate: 1, late: 2, idle: 0 });
     expect(out.counts.counted + out.counts.duplicate + out.counts.late).toBe(out.counts.valid);
   });
 
@@ -78,5 +78,35 @@ describe('RecordProcessor', () => {
     const out = processor.process(state, [record('{oops'), record({ rsvp_id: 'x' })]);
     expect(out.deadLetters.map((d) => d.rejection.code)).toEqual(['not_json', 'invalid_field']);
     expect(state.nextOffset).toBe(offset);
+  });
+
+  it('advances the watermark at an idle marker, so a record behind it by more than the lateness is late', () => {
+    const state = fresh();
+    const marker: InputRecord = {
+      offset: offset++,
+      key: null,
+      value: null,
+      idleWatermark: 2_000_000,
+    };
+    const out = processor.process(state, [
+      record(rsvp(1, 1_000_000)),
+      marker,
+      record(rsvp(2, 2_000_000 - 120_000)),
+      record(rsvp(3, 2_000_000 - 120_001)),
+    ]);
+    expect(state.watermark.value).toBe(2_000_000);
+    expect(out.counts).toEqual({ valid: 3, counted: 2, duplicate: 0, late: 1, idle: 1 });
+    expect(out.raw.map((r) => r.id)).toEqual(['1', '2', '3']);
+    expect(out.deadLetters).toEqual([]);
+    expect(state.nextOffset).toBe(offset);
+  });
+
+  it('never moves the watermark back at an idle marker older than the records', () => {
+    const state = fresh();
+    processor.process(state, [
+      record(rsvp(1, 5_000_000)),
+      { offset: offset++, key: null, value: null, idleWatermark: 4_000_000 },
+    ]);
+    expect(state.watermark.value).toBe(5_000_000);
   });
 });

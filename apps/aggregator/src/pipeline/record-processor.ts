@@ -14,6 +14,8 @@ export interface InputRecord {
   value: Buffer | null;
   /** The trace context its producer put in its headers (the ingestor's batch span). */
   trace?: SpanContext;
+  /** An idle marker's event time (`idle-marker.ts`): the record only advances the watermark. */
+  idleWatermark?: number;
 }
 
 /** One counted message, the input of the combine step (`meetup_rsvp_activity-p<hour of mtime>`). */
@@ -38,7 +40,7 @@ export interface ProcessedBatch {
   raw: { id: string; version: number; doc: object; record: InputRecord }[];
   activity: { id: string; doc: ActivityDocument; record: InputRecord }[];
   deadLetters: DeadLetter[];
-  counts: { valid: number; counted: number; duplicate: number; late: number };
+  counts: { valid: number; counted: number; duplicate: number; late: number; idle: number };
 }
 
 export interface RecordProcessorOptions {
@@ -61,10 +63,17 @@ export class RecordProcessor {
       raw: [],
       activity: [],
       deadLetters: [],
-      counts: { valid: 0, counted: 0, duplicate: 0, late: 0 },
+      counts: { valid: 0, counted: 0, duplicate: 0, late: 0, idle: 0 },
     };
     const indexedAt = (this.options.now ?? (() => new Date()))();
     for (const record of records) {
+      if (record.idleWatermark !== undefined) {
+        // The stream was quiet: its event time ran on (`StreamIdleness`), at this offset.
+        state.watermark.advance(record.idleWatermark);
+        out.counts.idle += 1;
+        state.nextOffset = record.offset + 1;
+        continue;
+      }
       const validation = record.value
         ? this.options.validator.validateRaw(record.value)
         : ({

@@ -86,6 +86,8 @@ export class AggregationHarness {
       INDEX_PREFIX: this.prefix,
       SNAPSHOT_INTERVAL_MS: '1000',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
+      // The references stop at the stream's last record (stream-idleness.int-spec.ts sets it).
+      STREAM_IDLE_MS: '0',
       LOG_LEVEL: 'warn',
       ...extra,
     };

@@ -56,9 +56,14 @@ export interface Reference {
   countryTrending: Map<string, TrendRow>;
 }
 
+/**
+ * `untilQuiet`: the state once the stream went quiet long enough (STREAM_IDLE_MS) for its event
+ * time to pass every window holding a record: those after the last record are emitted too.
+ */
 export function computeReference(
   records: readonly ProducedRecord[],
   settings: ReferenceSettings = DEFAULT_SETTINGS,
+  { untilQuiet = false } = {},
 ): Reference {
   const validator = new RsvpValidator();
   const raw: Reference['raw'] = new Map();
@@ -89,7 +94,7 @@ export function computeReference(
     if (counts && !late) counted.push(r);
   }
   // The stream's event time: the newest valid record. Trending windows are emitted once it reaches their end.
-  let streamTime = -Infinity;
+  let streamTime = untilQuiet ? Infinity : -Infinity;
   for (const p of partitions.values()) streamTime = Math.max(streamTime, p.wm);
   return { raw, invalid, counted, ...aggregates(counted, streamTime, settings) };
 }

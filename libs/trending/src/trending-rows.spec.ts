@@ -1,18 +1,10 @@
-import {
-  endsWithActivity,
-  TopicPaneHistory,
-  trendingRows,
-  type ScopePanes,
-} from './trending-windows';
+import { TopicPaneHistory, type ScopePanes } from './topic-pane-history';
+import { endsWithActivity, readSpanOf, trendingRows } from './trending-rows';
+import { SPEC_SETTINGS } from './spec-settings';
 
-const settings = {
-  windowMs: 60_000,
-  slideMs: 10_000,
-  minSupport: 5,
-  baselineWindows: 3,
-  historyStart: 0,
-};
+const settings = SPEC_SETTINGS;
 
+/** A scope whose topics are each counted under one name, the urlkey. */
 function scope(counts: Record<string, [number, number][]>): ScopePanes {
   return new Map(
     Object.entries(counts).map(([urlkey, panes]) => [urlkey, new Map([[urlkey, new Map(panes)]])]),
@@ -62,6 +54,22 @@ describe('trendingRows', () => {
     expect(window.find((r) => r.urlkey === 'steady')?.score).toBeCloseTo(0, 6);
   });
 
+  it('ranks each scope on its own', () => {
+    const rows = fromOpen(
+      new Map([
+        ['', scope({ a: [[0, 9]], b: [[0, 20]] })],
+        ['de', scope({ a: [[0, 7]] })],
+      ]),
+      0,
+      10_000,
+    );
+    expect(rows.map((r) => `${r.scope}/${r.urlkey}#${r.rank}`).sort()).toEqual([
+      '/a#2',
+      '/b#1',
+      'de/a#1',
+    ]);
+  });
+
   it('scores against the known past only, so nothing trends at the start of the history', () => {
     const steady: [number, number][] = [];
     for (let pane = 100_000; pane < 400_000; pane += 10_000) steady.push([pane, 5]);
@@ -83,54 +91,39 @@ describe('trendingRows', () => {
     expect(rows.map((r) => r.windowEnd)).toEqual([30_000, 40_000]);
     expect(fromOpen(new Map([['', scope({ a: [[0, 9]] })]]), 60_000, 100_000)).toEqual([]);
   });
-});
 
-describe('TopicPaneHistory', () => {
-  const steadyThenSurge = (): Map<string, ScopePanes> => {
-    const panes: [number, number][] = [];
-    for (let pane = 0; pane < 400_000; pane += 10_000) panes.push([pane, pane >= 380_000 ? 30 : 2]);
-    return new Map([['', scope({ t: panes })]]);
-  };
+  it('computes only the ends asked for when given a set of them', () => {
+    const rows = trendingRows(
+      new TopicPaneHistory(),
+      new Map([['', scope({ a: [[0, 9]] })]]),
+      { after: 0, upTo: 60_000, only: new Set([20_000, 50_000]) },
+      settings,
+    );
+    expect(rows.map((r) => r.windowEnd)).toEqual([20_000, 50_000]);
+  });
 
-  it('gives the same rows from complete panes held between cycles as from reading every pane', () => {
-    const all = steadyThenSurge();
-    const expected = fromOpen(all, 300_000, 400_000);
-    const history = new TopicPaneHistory();
-    history.complete(all, 0, 200_000);
-    // A later cycle reads only the panes from the frontier on.
-    const later = new Map([
+  it('counts a topic over all its names, named by the alphabetically first one counted in the window', () => {
+    const topic: ScopePanes = new Map([
       [
-        '',
-        scope({ t: [...(all.get('')?.get('t')?.get('t') ?? [])].filter(([p]) => p >= 200_000) }),
+        'js',
+        new Map([
+          ['JavaScript', new Map([[0, 4]])],
+          ['Web', new Map([[30_000, 3]])],
+          ['Alpha', new Map([[100_000, 1]])],
+        ]),
       ],
     ]);
-    history.complete(later, 200_000, 350_000);
-    expect(history.frontier).toBe(350_000);
-    const rows = trendingRows(history, later, { after: 300_000, upTo: 400_000 }, settings);
-    expect(rows).toEqual(expected);
-    expect(rows.find((r) => r.windowEnd === 400_000)).toMatchObject({
-      count: 4 * 2 + 2 * 30,
-      rank: 1,
-    });
-  });
-
-  it('forgets panes no window needs any more, and series left empty', () => {
-    const history = new TopicPaneHistory();
-    history.complete(steadyThenSurge(), 0, 300_000);
-    expect(history.size).toBe(1);
-    history.dropBefore(300_000);
-    expect(history.size).toBe(0);
-    expect(history.frontier).toBe(300_000);
-  });
-
-  it('never takes a pane twice when a cycle reads from before its frontier', () => {
-    const history = new TopicPaneHistory();
-    const all = steadyThenSurge();
-    history.complete(all, 0, 100_000);
-    history.complete(all, 0, 200_000);
-    const rows = trendingRows(history, new Map(), { after: 190_000, upTo: 200_000 }, settings);
-    // Six panes of 2: counted once each, not twice.
-    expect(rows).toMatchObject([{ windowEnd: 200_000, count: 12 }]);
+    const rows = trendingRows(
+      new TopicPaneHistory(),
+      new Map([['', topic]]),
+      { after: 30_000, upTo: 60_000 },
+      settings,
+    );
+    expect(rows.map((r) => [r.windowEnd, r.name, r.count])).toEqual([
+      [40_000, 'JavaScript', 7],
+      [50_000, 'JavaScript', 7],
+      [60_000, 'JavaScript', 7],
+    ]);
   });
 });
 
@@ -144,5 +137,18 @@ describe('endsWithActivity', () => {
       10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 86_410_000, 86_420_000, 86_430_000,
       86_440_000, 86_450_000, 86_460_000,
     ]);
+  });
+
+  it('stops at the last end to emit', () => {
+    const open = new Map([['', scope({ a: [[0, 1]] })]]);
+    expect(
+      endsWithActivity(new TopicPaneHistory(), open, { after: 10_000, upTo: 30_000 }, settings),
+    ).toEqual([20_000, 30_000]);
+  });
+});
+
+describe('readSpanOf', () => {
+  it('reaches back over the window and every baseline window', () => {
+    expect(readSpanOf(settings)).toBe(4 * 60_000);
   });
 });
