@@ -91,9 +91,9 @@ function testValues(
     topics,
     aggregator: {
       consumerGroup: `${id}-aggregator`,
-      // The reference stops at the stream's last record; the windows a quiet stream closes
-      // after it are apps/aggregator/test/stream-idleness.int-spec.ts's.
-      env: [{ name: 'STREAM_IDLE_MS', value: '0' }],
+      // The reference stops at the stream's last record: the stream turns quiet long after it
+      // is compared (the windows closed then are apps/aggregator/test/stream-idleness.int-spec.ts's).
+      env: [{ name: 'STREAM_IDLE_MS', value: '60000' }],
     },
     alerting: { rules },
     // The recording is from 2017: read the stream from its beginning.
@@ -224,6 +224,23 @@ describe('the chart installed as a cluster would run it', () => {
         );
         expect(Object.fromEntries(await indices.contents(`${id}-meetup_events`))).toEqual(
           Object.fromEntries(batchReference.events),
+        );
+
+        // The stream has been quiet for a minute: the aggregator writes its idle markers into
+        // the raw topic, with its own Kafka user (the authorizer's denials are checked below).
+        const aggregators = release.podsOf('aggregator');
+        await waitFor(
+          async () => {
+            let written = 0;
+            for (const pod of aggregators) {
+              const url = `http://127.0.0.1:${pod.port('http')}/metrics`;
+              written += await metricSum(url, 'meetup_aggregator_idle_markers_total');
+            }
+            return written > 0;
+          },
+          () => `the aggregator's idle markers once the stream is quiet\n${denied()}`,
+          180_000,
+          1_000,
         );
 
         const tests = await release.helmTest();

@@ -53,9 +53,9 @@ describe('KafkaUsers', () => {
     ]);
   });
 
-  it('let the aggregator read the raw topic in its own group and write the DLQ', () => {
+  it('let the aggregator read the raw topic in its own group, write its idle markers there, and write the DLQ', () => {
     expect(aclsOf('meetup-meetup-analytics-aggregator')).toEqual([
-      'topic:meetup.rsvps:literal Read,Describe',
+      'topic:meetup.rsvps:literal Read,Write,Describe',
       'topic:meetup.rsvps.dlq:literal Write,Describe',
       'group:meetup-aggregator:literal Read,Describe',
     ]);

@@ -14,7 +14,7 @@ export interface TrendScore {
  * windows of equal length). The denominator adds the Poisson variance of the
  * mean (`mean`) and 1 to the observed variance, so a topic that goes 0 → 1 or
  * 2 → 3 is not "trending" on noise, while a steady topic scores ≈ 0 whatever
- * its size and a jump from 2 to 40 scores ≈ 20. An empty baseline (the
+ * its size and a jump from 2 to 40 scores ≈ 22. An empty baseline (the
  * window is at the very start of the stream's history) scores 0.
  */
 export function trendScore(count: number, baseline: readonly number[]): TrendScore {
