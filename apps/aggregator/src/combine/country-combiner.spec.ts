@@ -4,7 +4,8 @@ import { AggregatorMetrics } from '../aggregator.metrics';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { CountryActivity, CountryBucketRow } from './activity-queries';
 import { PhaseLaps } from './combine-loop';
-import { CountryCombiner, countryDocumentsOf, nextFinalBefore } from './country-combiner';
+import { CountryCombiner, countryDocumentsOf } from './country-combiner';
+import { nextFinalBefore } from './stage-progress';
 import { StageProgressStore, type ProgressDocument, type StageProgress } from './stage-progress';
 import type { StreamPosition } from './stream-position';
 

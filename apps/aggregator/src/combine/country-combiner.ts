@@ -1,11 +1,10 @@
 import { countryInfo } from '@meetup/country-info';
-import { bucketStart } from '@meetup/windowing';
 import type { BulkWriter } from '@meetup/elasticsearch';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { CountryActivity, CountryBucketRow } from './activity-queries';
 import type { CombineStage, PhaseLaps } from './combine-loop';
-import type { StageProgress, StageProgressStore } from './stage-progress';
+import { nextFinalBefore, type StageProgress, type StageProgressStore } from './stage-progress';
 import type { StreamPosition } from './stream-position';
 import { WrittenDocuments, type AggregateDocument } from './written-documents';
 
@@ -62,21 +61,6 @@ export function countryDocumentsOf(
       },
     };
   });
-}
-
-/**
- * The new final mark: the start of the bucket `closedBefore` falls in, but not past what the
- * cycle read (`reach`), and never back; unchanged while the global watermark is unknown.
- */
-export function nextFinalBefore(
-  finalBefore: number,
-  closedBefore: number,
-  reach: number,
-  bucketMs: number,
-): number {
-  return Number.isFinite(closedBefore)
-    ? Math.max(finalBefore, Math.min(bucketStart(closedBefore, bucketMs), reach))
-    : finalBefore;
 }
 
 /**

@@ -2,12 +2,13 @@ import type { Logger } from '@meetup/observability';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { PartitionProgress } from '../state/snapshot-store';
 import type { CombineStage } from './combine-loop';
+import type { PartitionOffsets } from './stream-position';
 import { StreamIdleness, type StreamIdlenessOptions } from './stream-idleness';
 
 /** Kafka and the snapshots, as the idle stage needs them. */
 export interface IdleStreamPorts {
   /** The topic's partitions and their offsets (`Admin.fetchTopicOffsets`). */
-  ends(): Promise<{ partition: number; low: string; high: string }[]>;
+  ends(): Promise<PartitionOffsets[]>;
   /** The partitions' snapshot progress (`SnapshotStore.progress`). */
   progress(partitions: readonly number[]): Promise<Map<number, PartitionProgress>>;
   /** Writes one idle marker per partition; resolves with the offset each got. */

@@ -1,3 +1,4 @@
+import { bucketStart } from '@meetup/windowing';
 import type { Client } from '@elastic/elasticsearch';
 
 /** What a combine stage has finished, kept in the aggregator's state index. */
@@ -113,4 +114,19 @@ export function noProgress(stage: string): StageProgress {
     stamp: 0,
     updated_at: new Date(0).toISOString(),
   };
+}
+
+/**
+ * The new final mark: the start of the bucket `closedBefore` falls in, but not past what the
+ * cycle read (`reach`), and never back; unchanged while the global watermark is unknown.
+ */
+export function nextFinalBefore(
+  finalBefore: number,
+  closedBefore: number,
+  reach: number,
+  bucketMs: number,
+): number {
+  return Number.isFinite(closedBefore)
+    ? Math.max(finalBefore, Math.min(bucketStart(closedBefore, bucketMs), reach))
+    : finalBefore;
 }

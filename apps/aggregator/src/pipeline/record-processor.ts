@@ -71,24 +71,28 @@ export class RecordProcessor {
         // The stream was quiet: its event time ran on (`StreamIdleness`), at this offset.
         state.watermark.advance(record.idleWatermark);
         out.counts.idle += 1;
-        state.nextOffset = record.offset + 1;
-        continue;
-      }
-      const validation = record.value
-        ? this.options.validator.validateRaw(record.value)
-        : ({
-            ok: false,
-            rejection: { code: 'not_json', field: '', message: 'record has no value' },
-          } as const);
-      if (!validation.ok) {
-        out.deadLetters.push({ record, rejection: validation.rejection });
       } else {
-        this.apply(state, validation.rsvp, record, indexedAt, out);
+        this.decide(state, record, indexedAt, out);
       }
       state.nextOffset = record.offset + 1;
     }
     state.dirty = true;
     return out;
+  }
+
+  /** A record that is not an idle marker: a dead letter, or raw (and maybe counted) activity. */
+  private decide(state: PartitionState, record: InputRecord, indexedAt: Date, out: ProcessedBatch) {
+    const validation = record.value
+      ? this.options.validator.validateRaw(record.value)
+      : ({
+          ok: false,
+          rejection: { code: 'not_json', field: '', message: 'record has no value' },
+        } as const);
+    if (!validation.ok) {
+      out.deadLetters.push({ record, rejection: validation.rejection });
+    } else {
+      this.apply(state, validation.rsvp, record, indexedAt, out);
+    }
   }
 
   private apply(
