@@ -2,6 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { IndexAliases, RsvpValidator } from '@meetup/contracts';
 import {
   analyticsIndexSpecs,
+  type BulkDocument,
   IndexBootstrapper,
   indexSpecOf,
   TimePartitionedIndex,
@@ -9,16 +10,12 @@ import {
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
 import { PartitionState } from '../src/pipeline/partition-state';
+import { bulkDocumentsOf } from '../src/pipeline/partition-worker';
 import { RecordProcessor } from '../src/pipeline/record-processor';
 import type { ProducedRecord } from '../test/support/reference';
 
-/** One bulk operation: a document with its id and, for the raw index, its external version. */
-export interface BulkDoc {
-  index: string;
-  id: string;
-  version?: number;
-  doc: object;
-}
+/** One bulk operation, as the aggregator's `BulkWriter` takes it. */
+export type BulkDoc = BulkDocument<unknown>;
 
 export interface CeilingResult {
   records: number;
@@ -61,12 +58,9 @@ export function stageOneDocs(
       );
     states.set(record.partition, state);
     const out = processor.process(state, [{ offset, key: null, value: Buffer.from(record.value) }]);
-    for (const { id, version, doc } of out.raw) {
-      docs.push({ index: prefix + IndexAliases.rsvps, id, version, doc });
-    }
-    for (const a of out.activity) {
-      docs.push({ index: partitions.indexFor(a.doc.mtime), id: a.id, doc: a.doc });
-    }
+    docs.push(
+      ...bulkDocumentsOf(out, prefix + IndexAliases.rsvps, (mtime) => partitions.indexFor(mtime)),
+    );
   });
   return docs;
 }
