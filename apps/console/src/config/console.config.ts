@@ -31,6 +31,7 @@ function feedConfigFrom(source: EnvSource) {
         .positiveInt()
         .min(1_000, 'must be at least 1000')
         .default(60_000),
+      CONSOLE_CHANGE_OVERLAP_MS: env.nonNegativeInt().default(5_000),
       CONSOLE_TOPICS: env.positiveInt().max(100, 'must be at most 100').default(15),
       TRENDING_SLIDE_MS: env.positiveInt().default(10_000),
       CONSOLE_SPARK_WINDOWS: env.positiveInt().max(360, 'must be at most 360').default(30),
@@ -50,6 +51,13 @@ function feedConfigFrom(source: EnvSource) {
     slowPollIntervalMs: e.CONSOLE_SLOW_POLL_INTERVAL_MS,
     /** A full reload of the live model, so nothing an incremental read missed stays wrong. */
     resyncIntervalMs: e.CONSOLE_RESYNC_INTERVAL_MS,
+    /**
+     * How far before its cursor (the newest `updated_at` read) each incremental read starts.
+     * A document becomes searchable a refresh after the writer stamped it, so a document
+     * stamped just before the newest one read can appear later; re-reading this margin
+     * finds it (the models ignore documents they already hold). Later ones wait for a resync.
+     */
+    changeOverlapMs: e.CONSOLE_CHANGE_OVERLAP_MS,
     topics: e.CONSOLE_TOPICS,
     sparkWindows: e.CONSOLE_SPARK_WINDOWS,
     /** The aggregator's trending slide (same variable): the step of the sparklines. */

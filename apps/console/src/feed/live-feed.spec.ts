@@ -16,14 +16,21 @@ const emptyBatch: BatchView = {
   lastRunAt: undefined,
 };
 
-/** The reads LiveFeed makes of AnalyticsReader, recorded; each answers an empty page. */
+/**
+ * The reads LiveFeed makes of AnalyticsReader, recorded; each answers an empty page whose
+ * cursor is what the real reader returns then: the newest `updated_at` read, never less
+ * than the `since` asked.
+ */
 class Reader {
   readonly indices = { byCountry: 'by_country', globalTrending: 'global_trending' };
   readonly reads: string[] = [];
+  /** The `since` of every incremental by-country read. */
+  readonly byCountrySince: number[] = [];
   newestAt: number | undefined = NEWEST;
+  /** The newest `updated_at` the indices hold. */
+  newestStamp = 10_000;
   alertRows: unknown[] = [];
   failing = false;
-  private cursor = 0;
 
   private read(name: string): Promise<void> {
     this.reads.push(name);
@@ -37,12 +44,17 @@ class Reader {
 
   async byCountry(filter: { since: number } | { from: number }) {
     await this.read(`byCountry ${'since' in filter ? 'since' : 'from'}`);
-    return { docs: [], cursor: ++this.cursor };
+    if ('since' in filter) this.byCountrySince.push(filter.since);
+    return { docs: [], cursor: this.cursorAfter(filter) };
   }
 
   async trending(scope: string, filter: { since: number } | { from: number }) {
     await this.read(`trending ${scope} ${'since' in filter ? 'since' : 'from'}`);
-    return { docs: [], cursor: ++this.cursor };
+    return { docs: [], cursor: this.cursorAfter(filter) };
+  }
+
+  private cursorAfter(filter: { since: number } | { from: number }): number {
+    return 'since' in filter ? Math.max(filter.since, this.newestStamp) : this.newestStamp;
   }
 
   async alerts() {
@@ -70,6 +82,7 @@ class Offsets {
 
 const config = {
   pollIntervalMs: 10,
+  changeOverlapMs: 2_000,
   alertsPollIntervalMs: 10,
   slowPollIntervalMs: 10,
   resyncIntervalMs: 60_000,
@@ -140,6 +153,20 @@ describe('LiveFeed', () => {
     const later = live.slice(5);
     expect(later.length).toBeGreaterThan(0);
     expect(later.every((r) => r.endsWith(' since'))).toBe(true);
+  });
+
+  it('reads each change again from an overlap before its cursor, as a write becomes searchable after its stamp', async () => {
+    const { feed, reader } = setUp({ changeOverlapMs: 2_000 });
+    running = feed;
+    feed.start();
+    await until(() => reader.byCountrySince.length >= 5);
+    // A document stamped 9,000 but searchable only after 10,000 was read is still found,
+    // and reads that find nothing new keep the cursor where it was (no drift backwards).
+    expect(new Set(reader.byCountrySince)).toEqual(new Set([8_000]));
+    reader.newestStamp = 15_000;
+    const asked = reader.byCountrySince.length;
+    await until(() => reader.byCountrySince.length >= asked + 5);
+    expect(reader.byCountrySince.at(-1)).toBe(13_000);
   });
 
   it('loads in full again once the resync interval has passed', async () => {

@@ -205,8 +205,8 @@ export class LiveFeed {
   private async pollByCountry(): Promise<boolean> {
     const cursor = this.cursors.byCountry;
     if (cursor !== undefined) {
-      const read = await this.reader.byCountry({ since: cursor });
-      this.cursors.byCountry = read.cursor;
+      const read = await this.reader.byCountry({ since: cursor - this.config.changeOverlapMs });
+      this.cursors.byCountry = Math.max(cursor, read.cursor);
       return this.byCountry.apply(read.docs);
     }
     const newest = await this.reader.newest(this.reader.indices.byCountry, 'bucket_start');
@@ -222,12 +222,13 @@ export class LiveFeed {
   private async pollTrending(): Promise<boolean> {
     const { global, country } = this.cursors;
     if (global !== undefined && country !== undefined) {
+      const overlap = this.config.changeOverlapMs;
       const [g, c] = await Promise.all([
-        this.reader.trending('global', { since: global }),
-        this.reader.trending('country', { since: country }),
+        this.reader.trending('global', { since: global - overlap }),
+        this.reader.trending('country', { since: country - overlap }),
       ]);
-      this.cursors.global = g.cursor;
-      this.cursors.country = c.cursor;
+      this.cursors.global = Math.max(global, g.cursor);
+      this.cursors.country = Math.max(country, c.cursor);
       return this.trending.apply([...g.docs, ...c.docs]);
     }
     const newest = await this.reader.newest(this.reader.indices.globalTrending, 'window_end');
