@@ -1,8 +1,8 @@
 /**
  * Elasticsearch names. Each name is an alias over a versioned index
  * (`<alias>-v<version>`) created from an index template, so a mapping change
- * is a reindex behind the alias, never a delete — except the activity, whose
- * name is a family of time partitions (`<name>-p<UTC hour>`).
+ * is a reindex behind the alias, never a delete — except the activity and the partials,
+ * whose names are families of time partitions (`<name>-p<UTC hour>`).
  */
 export const IndexAliases = {
   rsvps: 'meetup_rsvps',
@@ -24,6 +24,12 @@ export const IndexAliases = {
    * step), in hourly partitions of event time that are dropped whole; read as `<name>-p*`.
    */
   rsvpActivity: 'meetup_rsvp_activity',
+  /**
+   * Internal to the aggregator: each partition's share of the by-country buckets and the
+   * topic panes (one document per partition and bucket or pane, rewritten as it grows), in
+   * hourly partitions of event time that are dropped whole; read as `<name>-p*`.
+   */
+  rsvpPartials: 'meetup_rsvp_partials',
   /** Internal to the aggregator: per-partition snapshots (offset, watermark, dedup state). */
   aggregatorState: 'meetup_aggregator_state',
 } as const;

@@ -286,6 +286,32 @@ const rsvpActivity: IndexSpec = {
   },
 };
 
+/**
+ * A partition's share of the aggregates: by-country counts of one bucket (`kind` bucket) or
+ * topic counts of one pane (`kind` pane), as of the partition's `offset` (also the external
+ * version). `counts` stays unmapped in _source; the combine step reads documents by time.
+ */
+const rsvpPartials: IndexSpec = {
+  alias: IndexAliases.rsvpPartials,
+  version: 1,
+  timePartitions: { sizeMs: HOUR_MS },
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      partition: field.integer(),
+      kind: field.code(),
+      start: field.time(),
+      offset: field.count(),
+      final: field.bool(),
+      /** Counted messages it holds. */
+      messages: field.count(),
+      /** Event time of the newest counted message it holds. */
+      last_mtime: field.time(),
+      counts: field.opaque(),
+    },
+  },
+};
+
 /** Aggregator recovery points; the dedup state text stays unmapped in _source. */
 const aggregatorState: IndexSpec = {
   alias: IndexAliases.aggregatorState,
@@ -318,9 +344,10 @@ export const analyticsIndexSpecs: readonly IndexSpec[] = [
   alertOutbox,
   alertLeases,
   batchState,
-  // The activity's template before the aggregator's state alias: the aggregator waits for
+  // The activity's and the partials' templates before the aggregator's state alias: the aggregator waits for
   // the alias, which so stands for the template too (it may not read templates itself).
   rsvpActivity,
+  rsvpPartials,
   aggregatorState,
 ];
 
