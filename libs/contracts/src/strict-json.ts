@@ -17,19 +17,43 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * Parses `raw` and checks it. A quick check settles the messages that plainly pass (every
+ * recorded one); any message it cannot vouch for takes the thorough walk, which names the problem.
+ */
 export function parseStrictJson(raw: string | Buffer): StrictJson {
+  const parsed = parseJson(raw);
+  if (!parsed.ok) return parsed;
+  if (plainlyStrict(parsed.text, parsed.value)) return { ok: true, value: parsed.value };
+  return checkThoroughly(parsed.text, parsed.value);
+}
+
+/**
+ * The same verdicts as `parseStrictJson`, from the thorough walk alone: the reference the
+ * quick check is tested and benchmarked against.
+ */
+export function parseStrictJsonThoroughly(raw: string | Buffer): StrictJson {
+  const parsed = parseJson(raw);
+  return parsed.ok ? checkThoroughly(parsed.text, parsed.value) : parsed;
+}
+
+type ParsedJson = { ok: true; text: string; value: unknown } | Extract<StrictJson, { ok: false }>;
+
+function parseJson(raw: string | Buffer): ParsedJson {
   let text: string;
   try {
     text = typeof raw === 'string' ? raw : utf8.decode(raw);
   } catch {
     return notJson('not valid UTF-8 (JSON text must be UTF-8)');
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return { ok: true, text, value: JSON.parse(text) as unknown };
   } catch (error) {
     return notJson(`not JSON: ${(error as Error).message}`);
   }
+}
+
+function checkThoroughly(text: string, value: unknown): StrictJson {
   const shape = inspect(value);
   if (shape.problem) return shape.problem;
   // In valid JSON every ':' outside a string separates one member from its value: more of
@@ -46,8 +70,74 @@ export function parseStrictJson(raw: string | Buffer): StrictJson {
   return { ok: true, value };
 }
 
-function notJson(message: string): StrictJson {
+function notJson(message: string): Extract<StrictJson, { ok: false }> {
   return { ok: false, reason: 'not_json', field: '', message };
+}
+
+/**
+ * True when the text certainly passes every check; false means only "not certain", and the
+ * thorough walk decides (and names the problem). It rests on JSON text that JSON.parse accepted
+ * and that holds no `\u` escape (`\u003a` would hide a ':', `\ud800` make a lone surrogate):
+ *  - a lone surrogate in a parsed string or key would be one in the text itself;
+ *  - each ':' of the text is in a string, and in the same parsed string, or it separates one
+ *    member; so the text repeats a key exactly when it has more ':' than the parsed value has
+ *    keys and ':' in its strings (a repeated member is gone from the parsed value).
+ */
+export function plainlyStrict(text: string, value: unknown): boolean {
+  if (!text.isWellFormed() || text.includes('\\u')) return false;
+  const tally = keysAndColons(value, 0);
+  return tally !== -1 && tally === colonsIn(text);
+}
+
+/** Keys, plus the ':' in strings, under `value`; -1 where a key or the nesting may be refused. */
+function keysAndColons(value: unknown, depth: number): number {
+  if (typeof value === 'string') return colonsIn(value);
+  if (typeof value !== 'object' || value === null) return 0;
+  // Recursion stops here, so the stack stays as shallow as the nesting allowed.
+  if (depth >= MAX_JSON_DEPTH) return -1;
+  let tally = 0;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) {
+      const inItem = keysAndColons(item, depth + 1);
+      if (inItem === -1) return -1;
+      tally += inItem;
+    }
+    return tally;
+  }
+  for (const key in value) {
+    if (!plainKey(key)) return -1;
+    const inMember = keysAndColons((value as Record<string, unknown>)[key], depth + 1);
+    if (inMember === -1) return -1;
+    tally += 1 + inMember;
+  }
+  return tally;
+}
+
+/**
+ * Keys found acceptable and without ':' (one with a ':' is acceptable, but left to the thorough
+ * walk so that keys need no counting). Remembered because the same few dozen keys make up every
+ * RSVP and a Set lookup is cheaper than the checks. Bounded in number and length: messages full
+ * of made-up keys empty it (the RSVP keys come back with the next RSVP) rather than grow it.
+ */
+const plainKeys = new Set<string>();
+const MAX_PLAIN_KEYS = 1024;
+const MAX_PLAIN_KEY_LENGTH = 64;
+
+function plainKey(key: string): boolean {
+  if (plainKeys.has(key)) return true;
+  if (PROTOTYPE_KEYS.has(key) || unmappableKey(key) !== undefined || key.includes(':'))
+    return false;
+  if (key.length <= MAX_PLAIN_KEY_LENGTH) {
+    if (plainKeys.size >= MAX_PLAIN_KEYS) plainKeys.clear();
+    plainKeys.add(key);
+  }
+  return true;
+}
+
+function colonsIn(text: string): number {
+  let colons = 0;
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) colons++;
+  return colons;
 }
 
 /** A value met in the walk, with the way back to the root (the path is built only for errors). */
