@@ -1,6 +1,6 @@
 /**
  * The aggregator's benchmark report (issue #15), one run of `make bench`:
- *  - Elasticsearch alone (helpers.bulk) on the aggregator's raw, and raw + activity, documents;
+ *  - Elasticsearch alone (helpers.bulk) on the aggregator's raw, and raw + partial, documents;
  *  - backlog throughput, raw only and all outputs, and its ratio to Elasticsearch alone;
  *  - after a history, offered live rates step by step: delay produce → visible in by-country
  *    and in trending, lag, whether it keeps up; the highest sustained rate;

@@ -11,7 +11,7 @@ const WARMUP_RECORDS = 5_000;
 
 /**
  * Elasticsearch alone, on the backlog's records: the raw documents, then the raw and
- * activity documents, each into scratch indices of their own (no 409s from the other run),
+ * partial documents, each into scratch indices of their own (no 409s from the other run),
  * after an untimed warm-up of their own.
  */
 export async function ceilingPhase(
@@ -25,10 +25,10 @@ export async function ceilingPhase(
   };
   try {
     const input = syntheticInput(plan.backlogRecords, Seeds.backlog);
-    const run = async (activity: boolean) => {
+    const run = async (partials: boolean) => {
       const prefix = `${uniqueName('bench-ceiling')}-`;
-      const docs = stageOneDocs(input, prefix, es, activity);
-      const phase = activity ? 'ceiling raw+activity' : 'ceiling raw';
+      const docs = stageOneDocs(input, prefix, es, partials);
+      const phase = partials ? 'ceiling raw+partials' : 'ceiling raw';
       return metered(phase, groups, cpu, () => bulkCeiling(es, prefix, input.length, docs));
     };
     // A cold engine (JIT, first indices) is slower for its first thousands of documents: not timed.

@@ -7,8 +7,10 @@ import {
   indexSpecOf,
   TimePartitionedIndex,
 } from '@meetup/elasticsearch';
+import { PartitionPartials } from '@meetup/partition-partials';
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
+import { partialDocumentsOf } from '../src/pipeline/partial-documents';
 import { PartitionState } from '../src/pipeline/partition-state';
 import { bulkDocumentsOf } from '../src/pipeline/partition-worker';
 import { RecordProcessor } from '../src/pipeline/record-processor';
@@ -31,20 +33,27 @@ const ALLOWED_LATENESS_MS = 120_000;
 const DEDUP_HORIZON_MS = 24 * 3_600_000;
 
 /**
+ * Records of a partition after which the emulation writes its partials: about one fetch of a
+ * backlog (1 MB), as the aggregator writes them with a batch at most every
+ * `PARTIALS_INTERVAL_MS`.
+ */
+const PARTIALS_EVERY_RECORDS = 1_000;
+
+/**
  * The documents the aggregator's first stage writes for these records, made by its own
  * `RecordProcessor` (partition by partition, in order): raw ones (id = rsvp_id, external
- * version = mtime) and, with `activity`, the counted messages' activity documents.
+ * version = mtime) and, with `partials`, the partitions' partial documents, written every
+ * `PARTIALS_EVERY_RECORDS` of a partition and at the end.
  */
 export function stageOneDocs(
   records: readonly ProducedRecord[],
   prefix: string,
   es: Client,
-  activity: boolean,
+  partials: boolean,
 ): BulkDoc[] {
-  const processor = new RecordProcessor({ validator: new RsvpValidator(), aggregates: activity });
-  const partitions = new TimePartitionedIndex(es, indexSpecOf(IndexAliases.rsvpActivity), {
-    prefix,
-  });
+  const processor = new RecordProcessor({ validator: new RsvpValidator(), aggregates: partials });
+  const index = new TimePartitionedIndex(es, indexSpecOf(IndexAliases.rsvpPartials), { prefix });
+  const indexFor = (start: number) => index.indexFor(start);
   const states = new Map<number, PartitionState>();
   const docs: BulkDoc[] = [];
   records.forEach((record, offset) => {
@@ -55,13 +64,17 @@ export function stageOneDocs(
         0,
         new RsvpDedupState({ horizonMs: DEDUP_HORIZON_MS }),
         new PartitionWatermark(ALLOWED_LATENESS_MS),
+        new PartitionPartials({ bucketMs: 60_000, paneMs: 10_000 }),
       );
     states.set(record.partition, state);
     const out = processor.process(state, [{ offset, key: null, value: Buffer.from(record.value) }]);
-    docs.push(
-      ...bulkDocumentsOf(out, prefix + IndexAliases.rsvps, (mtime) => partitions.indexFor(mtime)),
-    );
+    docs.push(...bulkDocumentsOf(out, prefix + IndexAliases.rsvps));
+    if (partials && state.nextOffset % PARTIALS_EVERY_RECORDS === 0) {
+      docs.push(...partialDocumentsOf(state, indexFor));
+    }
   });
+  if (partials)
+    for (const state of states.values()) docs.push(...partialDocumentsOf(state, indexFor));
   return docs;
 }
 

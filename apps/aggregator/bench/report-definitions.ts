@@ -5,7 +5,8 @@ export function reportDefinitions(plan: BenchPlan): string[] {
   return [
     'ES alone: `helpers.bulk` (5 MB requests, 5 in flight) writing the documents the aggregator’s own ' +
       '`RecordProcessor` makes for the backlog’s records — raw (id = rsvp_id, external version = mtime) ' +
-      'and, for “raw + activity”, the counted messages’ activity documents in `meetup_rsvp_activity-p<hour>` — ' +
+      'and, for “raw + partials”, the partitions’ partial documents in `meetup_rsvp_partials-p<hour>`, ' +
+      'written every 1,000 records of a partition (about one backlog fetch) — ' +
       'into scratch indices made from the project’s templates; records/s counts input records.',
     'Backlog: the topic is filled first; the time runs from the aggregator’s start (included) until both ' +
       'combine stages included every record (all outputs) or the snapshots hold every record (raw only). ' +
@@ -22,10 +23,9 @@ export function reportDefinitions(plan: BenchPlan): string[] {
       'last window of a step (emitted only by a later record) is left out.',
     'Lag: records in the topic not yet included by a combine stage (topic end offsets − the stage’s ' +
       'included snapshot offsets), every 500 ms; snapshots are taken every 5 s (the default), so a ' +
-      'steady lag of about 5 s of records is normal. A cycle reads at most COMBINE_ACTIVITY_BUDGET ' +
-      '(100,000) counted records past its final mark; when the open buckets or windows (the allowed ' +
-      'lateness, 2 min, plus up to one bucket) hold more, every cycle is a slice that does not include ' +
-      'the snapshots’ offsets, so this lag only grows, and what lies past the slice is written late.',
+      'steady lag of about 5 s of records is normal. A cycle reads at most COMBINE_READ_BUDGET ' +
+      '(2,000) partial documents past its final mark — a partition’s bucket or pane each, so live ' +
+      'partitions × the buckets or panes the allowed lateness spans, whatever the rate.',
     `Keeps up: every record visible in by-country within ${plan.drainSeconds} s of the step’s end, ` +
       `by-country p99 ≤ ${plan.p99BoundMs} ms, every trending window written, and neither stage’s lag ` +
       'grown by more than one second of records between the step’s second and last quarter. The ' +

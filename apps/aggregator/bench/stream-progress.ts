@@ -44,7 +44,7 @@ async function finalMarks(target: ProbeTarget): Promise<string> {
  * Waits at most `seconds` until the aggregator has done what it can with the records so
  * far: both combine stages included them all (`combined`), or stage 1 holds them all and
  * the stages' final marks stopped moving (`stalled`: the open buckets and windows hold
- * more counted records than COMBINE_ACTIVITY_BUDGET, so a cycle is a slice that never
+ * more partial documents than COMBINE_READ_BUDGET, so a cycle is a slice that never
  * includes the snapshots' offsets, and without new records finality cannot move).
  */
 export async function settleAggregator(target: ProbeTarget, seconds: number): Promise<Settled> {

@@ -10,7 +10,7 @@ export class AggregatorMetrics {
   readonly consumerLag: Gauge<'partition'>;
   readonly bulkLatency: Histogram<'target'>;
   readonly bulkFailures: Counter<'target' | 'kind'>;
-  readonly activityPartitionsDropped: Counter;
+  readonly partialsPartitionsDropped: Counter;
   readonly idleMarkers: Counter;
   readonly openWindows: Gauge<'kind'>;
   readonly stateSize: Gauge<'partition'>;
@@ -83,9 +83,9 @@ export class AggregatorMetrics {
       labelNames: ['partition'],
       registers,
     });
-    this.activityPartitionsDropped = new Counter({
-      name: 'meetup_aggregator_activity_partitions_dropped_total',
-      help: 'Activity partitions dropped by retention (combine step)',
+    this.partialsPartitionsDropped = new Counter({
+      name: 'meetup_aggregator_partials_partitions_dropped_total',
+      help: 'Partials partitions dropped by retention (combine step)',
       registers,
     });
     this.idleMarkers = new Counter({

@@ -45,7 +45,7 @@ export function aggregatorIndices(
     globalTrending: name(IndexAliases.globalTrendingTopics),
     countryTrending: name(IndexAliases.countryTrendingTopics),
   };
-  // The activity family has a template, no alias: the bootstrap puts it in place
+  // The partials family has a template, no alias: the bootstrap puts it in place
   // before the state alias (analyticsIndexSpecs' order), so the state stands for both.
   const required = [indices.raw, indices.state];
   if (aggregates) required.push(indices.byCountry, indices.globalTrending, indices.countryTrending);
@@ -91,6 +91,7 @@ export class AggregatorRuntime {
       topic: routing.rsvpTopic,
       allowedLatenessMs: windows.allowedLatenessMs,
       dedupHorizonMs: windows.dedupHorizonMs,
+      partials: { bucketMs: windows.countryBucketMs, paneMs: windows.trendingSlideMs },
     });
     this.producer = kafka.producer({
       idempotent: true,
@@ -114,8 +115,9 @@ export class AggregatorRuntime {
       logger,
     });
     this.consuming = new FailureReport('consume', logger);
-    // Counted activity, in hourly partitions of event time that retention drops whole.
-    const activity = new TimePartitionedIndex(es, indexSpecOf(IndexAliases.rsvpActivity), {
+    // Each partition's share of the buckets and panes, in hourly partitions of their start
+    // that retention drops whole.
+    const partials = new TimePartitionedIndex(es, indexSpecOf(IndexAliases.rsvpPartials), {
       prefix: routing.indexPrefix,
     });
     const worker = new PartitionWorker({
@@ -127,7 +129,8 @@ export class AggregatorRuntime {
       topic: routing.rsvpTopic,
       dlqTopic: routing.dlqTopic,
       rawIndex: indices.raw,
-      activityIndexFor: (mtimeMs) => activity.indexFor(mtimeMs),
+      partialsIndexFor: (startMs) => partials.indexFor(startMs),
+      partialsIntervalMs: pipeline.partialsIntervalMs,
     });
     this.combiner = aggregates
       ? new AggregateCombiner({
@@ -143,10 +146,10 @@ export class AggregatorRuntime {
           group: routing.consumerGroup,
           countryIntervalMs: pipeline.combineIntervalMs,
           trendingIntervalMs: pipeline.trendingIntervalMs,
-          activityBudget: pipeline.combineActivityBudget,
-          activityPartitions: activity,
+          readBudget: pipeline.combineReadBudget,
+          partialsPartitions: partials,
           indices: {
-            activity: activity.readPattern,
+            partials: partials.readPattern,
             state: indices.state,
             byCountry: indices.byCountry,
             globalTrending: indices.globalTrending,
@@ -163,6 +166,7 @@ export class AggregatorRuntime {
       topic: routing.rsvpTopic,
       group: routing.consumerGroup,
       snapshotIntervalMs: pipeline.snapshotIntervalMs,
+      partialsIntervalMs: pipeline.partialsIntervalMs,
       partitionsConcurrency: pipeline.partitionsConcurrency,
       maxBytesPerPartition: pipeline.fetchMaxBytesPerPartition,
       sessionTimeoutMs: pipeline.sessionTimeoutMs,

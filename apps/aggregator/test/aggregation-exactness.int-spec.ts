@@ -40,7 +40,7 @@ describe('the aggregator with one replica', () => {
     expectOutputsToEqualReference(await harness.outputs(), reference);
   });
 
-  it('computes every output exactly with a small per-cycle combine budget and a retention that drops old activity partitions', async () => {
+  it('computes every output exactly with a small per-cycle combine budget and a retention that drops old partials partitions', async () => {
     await harness.setUp();
     const hour = 3_600_000;
     const start = Date.UTC(2024, 4, 3, 6);
@@ -58,9 +58,10 @@ describe('the aggregator with one replica', () => {
     const retentionMs = 70 * 60_000;
     await harness.produce(input);
     await harness.startAggregator({
-      ACTIVITY_RETENTION_MS: String(retentionMs),
-      // About ten slices of the backlog, each combined and written before the next.
-      COMBINE_ACTIVITY_BUDGET: '1500',
+      PARTIALS_RETENTION_MS: String(retentionMs),
+      // Slices of the backlog, each combined and written before the next: 6 partitions' documents
+      // of 300 buckets (6 slices by country) and of 1,800 panes (36 slices of trending).
+      COMBINE_READ_BUDGET: '300',
     });
     await harness.waitUntilCombined();
     expectOutputsToEqualReference(await harness.outputs(), computeReference(input));
@@ -73,14 +74,14 @@ describe('the aggregator with one replica', () => {
     }
     const cutoff = Math.floor((Math.min(...newest.values()) - retentionMs) / hour) * hour;
     expect(cutoff).toBeGreaterThan(start + hour);
-    const activity = new TimePartitionedIndex(harness.es, indexSpecOf(IndexAliases.rsvpActivity), {
+    const partials = new TimePartitionedIndex(harness.es, indexSpecOf(IndexAliases.rsvpPartials), {
       prefix: harness.prefix,
     });
     // Retention runs right after the cycle that wrote the last progress: give it a moment.
-    let held = await activity.partitions();
+    let held = await partials.partitions();
     for (let i = 0; i < 40 && held.some((p) => p.endMs <= cutoff); i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      held = await activity.partitions();
+      held = await partials.partitions();
     }
     expect(held.map((p) => p.startMs)).toEqual(
       Array.from({ length: held.length }, (_, i) => cutoff + i * hour),

@@ -20,13 +20,13 @@ bootstrap:
     - { names: ['meetup_*'], privileges: [manage, read, write] }
 # The aggregator: writes (bulk, external versions) and reads its raw index, live aggregates and
 # state (snapshots, stage progress; get, mget, search); checks at start that they exist
-# (resolve). Activity and partials partitions are created by its writes (from the bootstrap's template),
+# (resolve). Partials partitions are created by its writes (from the bootstrap's template),
 # refreshed before each combine cycle, searched, resolved and dropped whole by retention.
 aggregator:
   cluster: [monitor]
   indices:
     - { names: [meetup_rsvps, meetup_rsvp_by_country, meetup_global_trending_topics, meetup_country_trending_topics, meetup_aggregator_state], privileges: [read, write, view_index_metadata] }
-    - { names: ['meetup_rsvp_activity-p*', 'meetup_rsvp_partials-p*'], privileges: [read, write, auto_configure, maintenance, delete_index, view_index_metadata] }
+    - { names: ['meetup_rsvp_partials-p*'], privileges: [read, write, auto_configure, maintenance, delete_index, view_index_metadata] }
 # The batch: refreshes and reads the raw index (point in time, composite aggregations);
 # rebuilds meetup_groups / meetup_events into new versioned indices (create, settings,
 # refresh, alias swap, delete the old ones) or updates them in place (bulk index/delete,

@@ -157,7 +157,7 @@ describe('Elasticsearch roles of the apps', () => {
             privileges: ['read', 'write', 'view_index_metadata'],
           },
           {
-            names: [`${prefix}meetup_rsvp_activity-p*`],
+            names: [`${prefix}meetup_rsvp_partials-p*`],
             privileges: [
               'read',
               'write',

@@ -1,8 +1,8 @@
 /**
  * Elasticsearch names. Each name is an alias over a versioned index
  * (`<alias>-v<version>`) created from an index template, so a mapping change
- * is a reindex behind the alias, never a delete — except the activity and the partials,
- * whose names are families of time partitions (`<name>-p<UTC hour>`).
+ * is a reindex behind the alias, never a delete — except the partials, whose name is a
+ * family of time partitions (`<name>-p<UTC hour>`).
  */
 export const IndexAliases = {
   rsvps: 'meetup_rsvps',
@@ -19,11 +19,6 @@ export const IndexAliases = {
   alertLeases: 'meetup_alert_leases',
   /** The batch job's lock and checkpoint. */
   batchState: 'meetup_batch_state',
-  /**
-   * Internal to the aggregator: one document per counted message (the input of the combine
-   * step), in hourly partitions of event time that are dropped whole; read as `<name>-p*`.
-   */
-  rsvpActivity: 'meetup_rsvp_activity',
   /**
    * Internal to the aggregator: each partition's share of the by-country buckets and the
    * topic panes (one document per partition and bucket or pane, rewritten as it grows), in

@@ -30,7 +30,7 @@ describe('index templates and bootstrap on the real Elasticsearch', () => {
   const es = testElasticsearch();
   afterAll(() => es.close());
 
-  it('creates every alias over a versioned index, and the activity partitions template, idempotently', async () => {
+  it('creates every alias over a versioned index, and the partials partitions template, idempotently', async () => {
     const prefix = `${uniqueName('bootstrap')}-`;
     const bootstrapper = new IndexBootstrapper(es, { prefix });
     const first = await bootstrapper.apply(analyticsIndexSpecs);
@@ -41,8 +41,8 @@ describe('index templates and bootstrap on the real Elasticsearch', () => {
     expect(first.filter((r) => r.layout === 'time-partitioned')).toEqual([
       {
         layout: 'time-partitioned',
-        family: `${prefix}${IndexAliases.rsvpActivity}`,
-        readPattern: `${prefix}${IndexAliases.rsvpActivity}-p*`,
+        family: `${prefix}${IndexAliases.rsvpPartials}`,
+        readPattern: `${prefix}${IndexAliases.rsvpPartials}-p*`,
         partitionSizeMs: 3_600_000,
       },
     ]);

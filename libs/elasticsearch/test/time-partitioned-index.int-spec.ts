@@ -11,17 +11,21 @@ import {
 
 const at = (iso: string) => Date.parse(iso);
 
-/** An activity document as the aggregator writes it. */
-function activity(id: string, mtime: number): Record<string, unknown> {
+/** A partial document (a partition's share of a pane) as the aggregator writes it. */
+function partial(start: number): Record<string, unknown> {
   return {
-    rsvp_id: id,
-    mtime,
     partition: 0,
-    country: 'jp',
-    response: 'yes',
-    guests: 0,
-    attendees: 1,
-    topics: ['softwaredev\tSoftware Development'],
+    kind: 'pane',
+    start,
+    offset: 12,
+    final: false,
+    messages: 1,
+    first_mtime: start,
+    last_mtime: start,
+    counts: {
+      '\tsoftwaredev\tSoftware Development': 1,
+      'jp\tsoftwaredev\tSoftware Development': 1,
+    },
   };
 }
 
@@ -34,9 +38,9 @@ const DOCUMENTS = [
   { id: 'e', mtime: at('2020-01-01T03:30:00Z'), hour: '2020010103' },
 ];
 
-describe('time-partitioned activity on the real Elasticsearch', () => {
+describe('time-partitioned partials on the real Elasticsearch', () => {
   const es = testElasticsearch();
-  const spec = indexSpecOf(IndexAliases.rsvpActivity);
+  const spec = indexSpecOf(IndexAliases.rsvpPartials);
   const families: TimePartitionedIndex[] = [];
   afterAll(async () => {
     for (const family of families) await family.dropBefore(Number.POSITIVE_INFINITY);
@@ -57,7 +61,7 @@ describe('time-partitioned activity on the real Elasticsearch', () => {
     const response = await es.bulk({
       operations: docs.flatMap((d) => [
         { index: { _index: family.indexFor(d.mtime), _id: d.id } },
-        activity(d.id, d.mtime),
+        partial(d.mtime),
       ]),
     });
     expect(response.items.map((item) => item.index?.error)).toEqual(docs.map(() => undefined));
@@ -65,7 +69,7 @@ describe('time-partitioned activity on the real Elasticsearch', () => {
   }
 
   async function idsFound(family: TimePartitionedIndex): Promise<string[]> {
-    const result = await es.search({ index: family.readPattern, size: 100, sort: ['mtime'] });
+    const result = await es.search({ index: family.readPattern, size: 100, sort: ['start'] });
     return result.hits.hits.map((hit) => hit._id!);
   }
 
@@ -76,7 +80,7 @@ describe('time-partitioned activity on the real Elasticsearch', () => {
     const result = await es.search({
       index: family.readPattern,
       size: 0,
-      aggs: { first: { min: { field: 'mtime' } } },
+      aggs: { first: { min: { field: 'start' } } },
     });
 
     expect(result.hits.total).toEqual({ value: 0, relation: 'eq' });
@@ -121,7 +125,7 @@ describe('time-partitioned activity on the real Elasticsearch', () => {
     await expect(
       es.index({
         index: family.indexFor(DOCUMENTS[0]!.mtime),
-        document: { ...activity('x', DOCUMENTS[0]!.mtime), unexpected: 1 },
+        document: { ...partial(DOCUMENTS[0]!.mtime), unexpected: 1 },
       }),
     ).rejects.toBeInstanceOf(errors.ResponseError);
   });
@@ -160,7 +164,7 @@ describe('time-partitioned activity on the real Elasticsearch', () => {
     await es.index({
       index: existing,
       id: 'w',
-      document: { ...activity('w', DOCUMENTS[0]!.mtime), weight: 2 },
+      document: { ...partial(DOCUMENTS[0]!.mtime), weight: 2 },
     });
     const mapping = await es.indices.getFieldMapping({ index: existing, fields: ['weight'] });
     expect(mapping[existing]?.mappings.weight?.mapping).toEqual({ weight: { type: 'integer' } });

@@ -20,8 +20,8 @@ const message = (
 
 /** Partials as plain objects, to compare. */
 const plain = (partials: Partials) => ({
-  buckets: partials.buckets.map(({ bucket, counts }) => [bucket - T, Object.fromEntries(counts)]),
-  panes: partials.panes.map(({ pane, counts }) => [pane - T, Object.fromEntries(counts)]),
+  buckets: partials.buckets.map(({ start, counts }) => [start - T, Object.fromEntries(counts)]),
+  panes: partials.panes.map(({ start, counts }) => [start - T, Object.fromEntries(counts)]),
 });
 
 describe('PartitionPartials', () => {
@@ -69,8 +69,8 @@ describe('PartitionPartials', () => {
     partials.add(message(5_000, 'gb', 'yes', 0, ['run\tRunning']));
     partials.add(message(65_000, 'gb', 'yes', 0, ['run\tRunning']));
     const closed = partials.close(T + 60_000);
-    expect(closed.buckets.map((b) => b.bucket - T)).toEqual([0]);
-    expect(closed.panes.map((p) => p.pane - T)).toEqual([0]);
+    expect(closed.buckets.map((b) => b.start - T)).toEqual([0]);
+    expect(closed.panes.map((p) => p.start - T)).toEqual([0]);
     expect(partials.close(T + 60_000)).toEqual({ buckets: [], panes: [] });
     expect(plain(partials.open())).toEqual({
       buckets: [[60_000, { 'gb|yes': { responses: 1, guests: 0, attendees: 1 } }]],
@@ -78,7 +78,7 @@ describe('PartitionPartials', () => {
     });
     // A pane ending exactly at the mark is closed; one ending after it stays open.
     expect(partials.close(T + 69_999).panes).toEqual([]);
-    expect(partials.close(T + 70_000).panes.map((p) => p.pane - T)).toEqual([60_000]);
+    expect(partials.close(T + 70_000).panes.map((p) => p.start - T)).toEqual([60_000]);
   });
 
   it('reports the open buckets and panes changed since it was last asked', () => {
@@ -109,6 +109,21 @@ describe('PartitionPartials', () => {
     });
   });
 
+  it('keeps the number and the event-time span of the messages in each bucket and pane', () => {
+    const partials = new PartitionPartials(SETTINGS);
+    partials.add(message(7_000, 'gb', 'yes', 0, ['run\tRunning']));
+    partials.add(message(2_000, 'gb', 'no', 0));
+    partials.add(message(4_000, 'us', 'yes', 0, ['tech\tTech']));
+    const { buckets, panes } = partials.open();
+    expect(buckets.map((b) => [b.messages, b.firstMtime - T, b.lastMtime - T])).toEqual([
+      [3, 2_000, 7_000],
+    ]);
+    // The message without topics is in no pane.
+    expect(panes.map((p) => [p.messages, p.firstMtime - T, p.lastMtime - T])).toEqual([
+      [2, 4_000, 7_000],
+    ]);
+  });
+
   it('resumes from its text exactly as if it had never stopped', () => {
     const stream = Array.from({ length: 400 }, (_, i) =>
       message(i * 997, ['gb', 'us', 'de'][i % 3] ?? 'gb', i % 4 === 0 ? 'no' : 'yes', i % 3, [
@@ -121,6 +136,7 @@ describe('PartitionPartials', () => {
     const first = new PartitionPartials(SETTINGS);
     for (const m of stream.slice(0, 150)) first.add(m);
     const resumed = PartitionPartials.deserialize(first.serialize(), SETTINGS);
+    expect(resumed.open()).toEqual(first.open());
     for (const m of stream.slice(150)) resumed.add(m);
     expect(plain(resumed.open())).toEqual(plain(straight.open()));
     expect(resumed.serialize()).toEqual(straight.serialize());
@@ -139,18 +155,18 @@ describe('PartitionPartials', () => {
     }
     const summed = new Map<string, number>();
     for (const partial of partitions) {
-      for (const { bucket, counts } of partial.open().buckets)
+      for (const { start, counts } of partial.open().buckets)
         for (const [key, c] of counts)
-          summed.set(`${bucket}|${key}`, (summed.get(`${bucket}|${key}`) ?? 0) + c.attendees);
-      for (const { pane, counts } of partial.open().panes)
+          summed.set(`${start}|${key}`, (summed.get(`${start}|${key}`) ?? 0) + c.attendees);
+      for (const { start, counts } of partial.open().panes)
         for (const [key, n] of counts)
-          summed.set(`${pane}:${key}`, (summed.get(`${pane}:${key}`) ?? 0) + n);
+          summed.set(`${start}:${key}`, (summed.get(`${start}:${key}`) ?? 0) + n);
     }
     const expected = new Map<string, number>();
-    for (const { bucket, counts } of all.open().buckets)
-      for (const [key, c] of counts) expected.set(`${bucket}|${key}`, c.attendees);
-    for (const { pane, counts } of all.open().panes)
-      for (const [key, n] of counts) expected.set(`${pane}:${key}`, n);
+    for (const { start, counts } of all.open().buckets)
+      for (const [key, c] of counts) expected.set(`${start}|${key}`, c.attendees);
+    for (const { start, counts } of all.open().panes)
+      for (const [key, n] of counts) expected.set(`${start}:${key}`, n);
     expect(summed).toEqual(expected);
   });
 });

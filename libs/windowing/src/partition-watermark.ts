@@ -14,8 +14,16 @@ export class PartitionWatermark {
     return this.current;
   }
 
+  /**
+   * A record before this is late: a bucket or pane ending at or before it can no longer
+   * change in this partition.
+   */
+  get closedBefore(): number {
+    return this.current - this.allowedLatenessMs;
+  }
+
   isLate(time: number): boolean {
-    return time < this.current - this.allowedLatenessMs;
+    return time < this.closedBefore;
   }
 
   advance(time: number): void {

@@ -17,4 +17,13 @@ describe('PartitionWatermark', () => {
     watermark.advance(5);
     expect(watermark.value).toBe(1_000_000);
   });
+
+  it('closes what ends at or before the watermark minus the lateness, since later records that old are late', () => {
+    const watermark = new PartitionWatermark(120_000);
+    expect(watermark.closedBefore).toBe(Number.NEGATIVE_INFINITY);
+    watermark.advance(1_000_000);
+    expect(watermark.closedBefore).toBe(880_000);
+    expect(watermark.isLate(watermark.closedBefore)).toBe(false);
+    expect(watermark.isLate(watermark.closedBefore - 1)).toBe(true);
+  });
 });

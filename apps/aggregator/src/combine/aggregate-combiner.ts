@@ -5,18 +5,19 @@ import type { Logger } from '@meetup/observability';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 import type { SnapshotStore } from '../state/snapshot-store';
-import { ActivityRetention } from './activity-retention';
 import { LeaderLoops, type ScheduledStage } from './combine-loop';
 import { CountryCombiner } from './country-combiner';
-import { elasticsearchCountryActivity } from './activity-queries';
 import { IdleStreamStage, type IdleStreamPorts } from './idle-stream-stage';
+import { ElasticsearchTrendingPanes, elasticsearchCountryPartials } from './partial-queries';
+import { PartialsRetention } from './partials-retention';
 import { idleMarkerMessage } from '../pipeline/idle-marker';
 import { elasticsearchProgressDocument, progressIdOf, StageProgressStore } from './stage-progress';
 import { streamPosition } from './stream-position';
 import { TrendingCombiner } from './trending-combiner';
 
 export interface CombineIndices {
-  activity: string;
+  /** Read pattern of the partials' partitions. */
+  partials: string;
   state: string;
   byCountry: string;
   globalTrending: string;
@@ -33,8 +34,8 @@ export interface AggregateCombinerOptions {
   metrics: AggregatorMetrics;
   logger: Logger;
   indices: CombineIndices;
-  /** The activity's partitions, dropped once past the retention. */
-  activityPartitions: Pick<TimePartitionedIndex, 'dropBefore' | 'sizeMs'>;
+  /** The partials' partitions, dropped once past the retention. */
+  partialsPartitions: Pick<TimePartitionedIndex, 'dropBefore' | 'sizeMs'>;
   windows: WindowsConfig;
   topic: string;
   group: string;
@@ -43,16 +44,16 @@ export interface AggregateCombinerOptions {
   /** Start-to-start interval of the trending stage's cycles. */
   trendingIntervalMs: number;
   /**
-   * Counted messages one cycle reads past the last final bucket or window at
-   * most: a backlog is combined in slices, each written before the next.
-   * Live, a cycle reads the allowed lateness plus the lag: far less.
+   * Partial documents (a partition's bucket or pane) one cycle reads past the last final
+   * bucket or window at most: a backlog is combined in slices, each written before the next.
+   * Live, a cycle reads partitions × the buckets or panes the allowed lateness spans: far less.
    */
-  activityBudget: number;
+  readBudget: number;
 }
 
 /**
  * The second, idempotent stage: recomputes the global aggregates (by
- * country, trending) from the counted activity of all partitions, so the
+ * country, trending) from the partials of all partitions, so the
  * numbers are totals whichever replicas own which partitions. Runs in the
  * member that owns partition 0, as two independent loops — by country every
  * half second, trending on its own interval — so a heavy trending cycle never
@@ -71,30 +72,33 @@ export class AggregateCombiner {
         stage,
       );
     const position = () =>
-      streamPosition(admin, snapshots, topic, es, indices.activity, windows.allowedLatenessMs);
+      streamPosition(admin, snapshots, topic, es, {
+        searched: [indices.partials],
+        allowedLatenessMs: windows.allowedLatenessMs,
+      });
     const shared = { es, writer, metrics, windows, position };
     const countryProgress = store('country');
     const country = new CountryCombiner({
       ...shared,
       progress: countryProgress,
-      activity: elasticsearchCountryActivity(es, indices.activity),
+      buckets: elasticsearchCountryPartials(es, indices.partials),
       byCountry: indices.byCountry,
-      activityBudget: options.activityBudget,
+      readBudget: options.readBudget,
     });
     const trending = new TrendingCombiner({
       ...shared,
       progress: store('trending'),
-      retention: new ActivityRetention({
-        partitions: options.activityPartitions,
+      retention: new PartialsRetention({
+        partitions: options.partialsPartitions,
         windows,
         metrics,
         logger,
       }),
       countryFinalBefore: () => countryProgress.finalBefore,
-      activity: indices.activity,
+      panes: new ElasticsearchTrendingPanes(es, indices.partials),
       globalTrending: indices.globalTrending,
       countryTrending: indices.countryTrending,
-      activityBudget: options.activityBudget,
+      readBudget: options.readBudget,
     });
     const stages: ScheduledStage[] = [
       { stage: country, intervalMs: options.countryIntervalMs },

@@ -2,9 +2,9 @@ import type { BulkOperation, BulkWriteResult } from '@meetup/elasticsearch';
 import { Registry } from '@meetup/observability';
 import { AggregatorMetrics } from '../aggregator.metrics';
 import type { WindowsConfig } from '../config/aggregator.config';
-import type { CountryActivity, CountryBucketRow } from './activity-queries';
 import { PhaseLaps } from './combine-loop';
 import { CountryCombiner, countryDocumentsOf } from './country-combiner';
+import type { CountryBucketRow, CountryBuckets } from './partial-queries';
 import { nextFinalBefore } from './stage-progress';
 import { StageProgressStore, type ProgressDocument, type StageProgress } from './stage-progress';
 import type { StreamPosition } from './stream-position';
@@ -17,30 +17,39 @@ interface Activity {
   country: string;
   response: 'yes' | 'no';
   guests: number;
+  partition: number;
 }
 
-/** Counted activity in memory, aggregated as the composite and histogram aggregations do. */
-class MemoryActivity implements CountryActivity {
+/**
+ * The partitions' counted messages in memory, read as their partial documents are: one
+ * document per partition and bucket, summed.
+ */
+class MemoryActivity implements CountryBuckets {
   readonly docs: Activity[] = [];
 
   reach(from: number, budget: number, intervalMs: number): Promise<number> {
-    const volume = new Map<number, number>();
-    for (const d of this.docs.filter((a) => a.mtime >= from)) {
+    const documents = new Map<number, Set<number>>();
+    for (const d of this.docs) {
       const start = Math.floor(d.mtime / intervalMs) * intervalMs;
-      volume.set(start, (volume.get(start) ?? 0) + 1);
+      if (start < from) continue;
+      let partitions = documents.get(start);
+      if (!partitions) documents.set(start, (partitions = new Set()));
+      partitions.add(d.partition);
     }
     let total = 0;
-    for (const [start, count] of [...volume].sort(([a], [b]) => a - b)) {
-      total += count;
+    for (const [start, partitions] of [...documents].sort(([a], [b]) => a - b)) {
+      total += partitions.size;
       if (total > budget) return Promise.resolve(start + intervalMs);
     }
     return Promise.resolve(Number.POSITIVE_INFINITY);
   }
 
-  rows(from: number, to: number, bucketMs: number): Promise<CountryBucketRow[]> {
+  rows(from: number, to: number): Promise<CountryBucketRow[]> {
+    const bucketMs = windows.countryBucketMs;
     const rows = new Map<string, CountryBucketRow>();
-    for (const d of this.docs.filter((a) => a.mtime >= from && a.mtime < to)) {
+    for (const d of this.docs) {
       const bucketStart = Math.floor(d.mtime / bucketMs) * bucketMs;
+      if (bucketStart < from || bucketStart >= to) continue;
       const key = `${bucketStart}:${d.country}:${d.response}`;
       const row = rows.get(key) ?? {
         bucketStart,
@@ -95,11 +104,11 @@ const windows: WindowsConfig = {
   trendingBaselineWindows: 3,
   allowedLatenessMs: MINUTE,
   dedupHorizonMs: 60 * MINUTE,
-  activityRetentionMs: 120 * MINUTE,
+  partialsRetentionMs: 120 * MINUTE,
   streamIdleMs: 0,
 };
 
-function setUp(activityBudget = 1_000) {
+function setUp(readBudget = 1_000) {
   const activity = new MemoryActivity();
   const index = new MemoryIndex();
   const document = new MemoryProgressDocument();
@@ -116,9 +125,9 @@ function setUp(activityBudget = 1_000) {
     metrics,
     progress: new StageProgressStore(document, 'country'),
     windows,
-    activity,
+    buckets: activity,
     byCountry: 'meetup_rsvp_by_country',
-    activityBudget,
+    readBudget,
   });
   /** The snapshots stand at `offsets`, their watermark at `watermark`. */
   const standAt = (watermark: number, offsets: Record<string, number>) => {
@@ -133,12 +142,13 @@ function setUp(activityBudget = 1_000) {
   return { activity, index, document, metrics, combiner, standAt, cycle };
 }
 
-const answer = (mtime: number, country = 'us', response: 'yes' | 'no' = 'yes', guests = 0) => ({
-  mtime,
-  country,
-  response,
-  guests,
-});
+const answer = (
+  mtime: number,
+  country = 'us',
+  response: 'yes' | 'no' = 'yes',
+  guests = 0,
+  partition = 0,
+) => ({ mtime, country, response, guests, partition });
 
 describe('CountryCombiner', () => {
   it('writes each open bucket per country and response, with the country named and placed', async () => {
@@ -202,11 +212,12 @@ describe('CountryCombiner', () => {
     for (const minute of [0, 1, 2]) {
       activity.docs.push(
         answer(T0 + minute * MINUTE + 1_000),
-        answer(T0 + minute * MINUTE + 2_000),
+        answer(T0 + minute * MINUTE + 2_000, 'us', 'yes', 0, 1),
       );
     }
     standAt(T0 + 10 * MINUTE, { '0': 6 });
-    // 2 answers per bucket, a budget of 2: each slice reads up to the end of the bucket that passes it.
+    // 2 partitions' documents per bucket, a budget of 2: each slice reads up to the end of the
+    // bucket that passes it.
     expect(await cycle()).toBe(true);
     expect(document.stored).toMatchObject({ final_before: T0 + 2 * MINUTE, offsets: {} });
     expect(await cycle()).toBe(false);

@@ -2,8 +2,8 @@ import { countryInfo } from '@meetup/country-info';
 import type { BulkWriter } from '@meetup/elasticsearch';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
-import type { CountryActivity, CountryBucketRow } from './activity-queries';
 import type { CombineStage, PhaseLaps } from './combine-loop';
+import type { CountryBucketRow, CountryBuckets } from './partial-queries';
 import { nextFinalBefore, type StageProgress, type StageProgressStore } from './stage-progress';
 import type { StreamPosition } from './stream-position';
 import { WrittenDocuments, type AggregateDocument } from './written-documents';
@@ -11,16 +11,16 @@ import { WrittenDocuments, type AggregateDocument } from './written-documents';
 export interface CountryCombinerOptions {
   /** The bulk writer (`BulkWriter`). */
   writer: Pick<BulkWriter, 'write'>;
-  /** Where the partitions' snapshots stand, their activity made searchable. */
+  /** Where the partitions' snapshots stand, their partials made searchable. */
   position: () => Promise<StreamPosition>;
   metrics: AggregatorMetrics;
   progress: StageProgressStore;
   windows: WindowsConfig;
-  /** The counted activity of all partitions. */
-  activity: CountryActivity;
+  /** The counts of all partitions (their partial documents). */
+  buckets: CountryBuckets;
   byCountry: string;
-  /** Counted messages one cycle reads at most past the last final bucket. */
-  activityBudget: number;
+  /** Partial documents one cycle reads at most past the last final bucket. */
+  readBudget: number;
 }
 
 export interface CountryDocumentsContext {
@@ -64,10 +64,10 @@ export function countryDocumentsOf(
 }
 
 /**
- * Responses by country: recomputes every bucket not final yet from the
- * counted activity of all partitions and overwrites the documents that
- * changed. Cheap (one composite aggregation over the open buckets), so it
- * runs on its own short interval and open buckets stay about a second behind.
+ * Responses by country: recomputes every bucket not final yet as the sum of
+ * the partitions' partial documents and overwrites the documents that
+ * changed. Cheap (partitions × open buckets documents), so it runs on its own
+ * short interval and open buckets stay about a second behind.
  */
 export class CountryCombiner implements CombineStage {
   readonly name = 'country';
@@ -81,16 +81,16 @@ export class CountryCombiner implements CombineStage {
   }
 
   async cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
-    const { windows, activity } = this.options;
+    const { windows, buckets } = this.options;
     const size = windows.countryBucketMs;
     const { progress, stamp } = await this.options.progress.begin();
     const position = await this.options.position();
     const { closedBefore } = position;
     // How far this cycle reads: everything, unless a backlog is over the budget.
-    const reach = await activity.reach(progress.final_before, this.options.activityBudget, size);
+    const reach = await buckets.reach(progress.final_before, this.options.readBudget, size);
     const sliced = Number.isFinite(reach);
     laps.lap('state');
-    const rows = await activity.rows(progress.final_before, reach, size);
+    const rows = await buckets.rows(progress.final_before, reach);
     laps.lap('read');
     const documents = countryDocumentsOf(rows, {
       index: this.options.byCountry,

@@ -8,7 +8,7 @@ export interface StreamPosition {
   watermark: number;
   /** The newest partition watermark. */
   newest: number;
-  /** Snapshot offset per partition: the activity these snapshots hold is in the index. */
+  /** Snapshot offset per partition: the partials these snapshots leave out are in the index. */
   offsets: Record<string, number>;
   /** Buckets and windows ending at or before this are final: the watermark minus the allowed lateness. */
   closedBefore: number;
@@ -58,19 +58,19 @@ export function positionOf(
 
 /**
  * Reads the topic's partitions and their snapshots, then refreshes the
- * activity, so that everything those snapshots hold is searchable.
+ * indices the stages search (the partials), so that everything those
+ * snapshots hold is searchable.
  */
 export async function streamPosition(
   admin: Admin,
   snapshots: SnapshotStore,
   topic: string,
   es: Client,
-  activity: string,
-  allowedLatenessMs: number,
+  options: { searched: string[]; allowedLatenessMs: number },
 ): Promise<StreamPosition> {
   const partitions = await admin.fetchTopicOffsets(topic);
   const progress = await snapshots.progress(partitions.map((p) => p.partition));
-  const position = positionOf(partitions, progress, allowedLatenessMs);
-  await es.indices.refresh({ index: activity });
+  const position = positionOf(partitions, progress, options.allowedLatenessMs);
+  await es.indices.refresh({ index: options.searched });
   return position;
 }

@@ -1,4 +1,3 @@
-import type { Client } from '@elastic/elasticsearch';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { bucketStart } from '@meetup/windowing';
 import type { BulkWriter } from '@meetup/elasticsearch';
@@ -15,31 +14,30 @@ import {
 } from '@meetup/trending';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
-import { activityBounds, activityReach, topicPanes } from './activity-queries';
-import type { ActivityRetention } from './activity-retention';
 import type { CombineStage, PhaseLaps } from './combine-loop';
+import type { TrendingPanes } from './partial-queries';
+import type { PartialsRetention } from './partials-retention';
 import { nextFinalBefore, type StageProgress, type StageProgressStore } from './stage-progress';
 import type { StreamPosition } from './stream-position';
 import { trendingDocumentsOf } from './trending-documents';
 import { WrittenDocuments, type AggregateDocument } from './written-documents';
 
 export interface TrendingCombinerOptions {
-  es: Client;
   writer: BulkWriter;
-  /** Where the partitions' snapshots stand, their activity made searchable. */
+  /** Where the partitions' snapshots stand, their partials made searchable. */
   position: () => Promise<StreamPosition>;
   metrics: AggregatorMetrics;
   progress: StageProgressStore;
-  retention: ActivityRetention;
+  retention: PartialsRetention;
   /** The by-country stage's final mark (retention keeps what it still reads). */
   countryFinalBefore: () => number | undefined;
   windows: WindowsConfig;
-  /** Read pattern of the counted activity's partitions. */
-  activity: string;
+  /** The partitions' pane counts. */
+  panes: TrendingPanes;
   globalTrending: string;
   countryTrending: string;
-  /** Counted messages one cycle reads at most past the last final window. */
-  activityBudget: number;
+  /** Pane documents one cycle reads at most past the last final window. */
+  readBudget: number;
 }
 
 const ROW_BUDGET: RowBudget = {
@@ -62,9 +60,9 @@ interface CycleRange {
    * is in, or the read budget's reach if that comes first.
    */
   emitUpTo: number;
-  /** Whether the read budget left part of the activity for a later cycle. */
+  /** Whether the read budget left part of the panes for a later cycle. */
   sliced: boolean;
-  /** Event time of the first counted activity (+∞ while there is none). */
+  /** Event time of the first counted message (+∞ while there is none). */
   historyStart: number;
   /** Windows ending at or before this are final. */
   closedBefore: number;
@@ -93,6 +91,7 @@ export class TrendingCombiner implements CombineStage {
     this.written.clear();
     this.history = new TopicPaneHistory();
     this.lastInputs = new TrendingInputs();
+    this.options.panes.reset();
     this.options.retention.reset();
   }
 
@@ -130,10 +129,10 @@ export class TrendingCombiner implements CombineStage {
 
   /** The window ends this cycle may compute: up to the stream's event time, within the read budget. */
   private async rangeOf(progress: StageProgress, position: StreamPosition): Promise<CycleRange> {
-    const { es, windows, activity, activityBudget } = this.options;
+    const { windows, panes, readBudget } = this.options;
     const slide = windows.trendingSlideMs;
     const after = progress.final_before;
-    const bounds = await activityBounds(es, activity);
+    const bounds = await panes.bounds();
     // The stream's event time: the newest record any partition has seen or counted.
     const streamTime = Math.max(position.newest, bounds?.last ?? Number.NEGATIVE_INFINITY);
     // Only a record that is not late can move it earlier; retention never moves it later.
@@ -142,7 +141,7 @@ export class TrendingCombiner implements CombineStage {
       bounds?.first ?? Number.POSITIVE_INFINITY,
     );
     // How far this cycle reads: everything, unless a backlog is over the budget.
-    const reach = await activityReach(es, activity, after + slide, activityBudget, slide);
+    const reach = await panes.reach(after + slide, readBudget, slide);
     return {
       after,
       emitUpTo: Math.min(bucketStart(streamTime, slide), reach),
@@ -190,13 +189,12 @@ export class TrendingCombiner implements CombineStage {
     closedBefore: number,
     emitUpTo: number,
   ): Promise<Map<string, ScopePanes>> {
-    const { es, windows, activity } = this.options;
-    const slide = windows.trendingSlideMs;
+    const slide = this.options.windows.trendingSlideMs;
     // The oldest pane any window still to compute needs: its last baseline window's start.
     const needed = bucketStart(after + slide - this.readSpan, slide);
     this.history.dropBefore(needed);
     const from = Math.max(needed, this.history.frontier ?? needed);
-    const open = await topicPanes(es, activity, from, emitUpTo, slide);
+    const open = await this.options.panes.panes(from, emitUpTo);
     if (Number.isFinite(closedBefore)) {
       // No record that still counts can land in a pane that ends before closedBefore.
       this.history.complete(open, from, Math.min(bucketStart(closedBefore, slide), emitUpTo));
@@ -256,7 +254,7 @@ export class TrendingCombiner implements CombineStage {
     });
   }
 
-  /** Lets retention drop the activity neither stage reads any more, once both have a final mark. */
+  /** Lets retention drop the partials neither stage reads any more, once both have a final mark. */
   private async applyRetention(watermark: number, finalBefore: number): Promise<void> {
     const countryFinalBefore = this.options.countryFinalBefore();
     if (countryFinalBefore !== undefined) {

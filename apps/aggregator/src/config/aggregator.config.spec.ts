@@ -36,11 +36,11 @@ describe('loadAggregatorConfig', () => {
     expect(() => loadAggregatorConfig({ ...base, STREAM_IDLE_MS: '-1' })).toThrow(/STREAM_IDLE_MS/);
   });
 
-  it('keeps two hours of activity by default and refuses a retention shorter than the baseline reads', () => {
-    expect(loadAggregatorConfig(base).windows.activityRetentionMs).toBe(7_200_000);
+  it('keeps two hours of partials by default and refuses a retention shorter than the baseline reads', () => {
+    expect(loadAggregatorConfig(base).windows.partialsRetentionMs).toBe(7_200_000);
     expect(loadAggregatorConfig(base).pipeline.combineIntervalMs).toBe(500);
-    expect(() => loadAggregatorConfig({ ...base, ACTIVITY_RETENTION_MS: '3600000' })).toThrow(
-      /ACTIVITY_RETENTION_MS: must be at least 4030000/,
+    expect(() => loadAggregatorConfig({ ...base, PARTIALS_RETENTION_MS: '3600000' })).toThrow(
+      /PARTIALS_RETENTION_MS: must be at least 4030000/,
     );
   });
 
@@ -60,14 +60,14 @@ describe('loadAggregatorConfig', () => {
       loadAggregatorConfig({
         ...base,
         TRENDING_WINDOW_MS: '25000',
-        ACTIVITY_RETENTION_MS: '1000',
+        PARTIALS_RETENTION_MS: '1000',
         DEDUP_HORIZON_MS: '1000',
       });
     } catch (error) {
       message = (error as Error).message;
     }
     expect(message).toMatch(/TRENDING_WINDOW_MS: must be a multiple of TRENDING_SLIDE_MS/);
-    expect(message).toMatch(/ACTIVITY_RETENTION_MS: must be at least/);
+    expect(message).toMatch(/PARTIALS_RETENTION_MS: must be at least/);
     expect(message).toMatch(/DEDUP_HORIZON_MS: must be at least ALLOWED_LATENESS_MS/);
   });
 });

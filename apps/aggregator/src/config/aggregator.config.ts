@@ -45,7 +45,7 @@ function windowsFrom(source: EnvSource) {
       TRENDING_BASELINE_WINDOWS: env.positiveInt().default(12),
       ALLOWED_LATENESS_MS: env.nonNegativeInt().default(120_000),
       DEDUP_HORIZON_MS: env.positiveInt().default(24 * 3600 * 1000),
-      ACTIVITY_RETENTION_MS: env.positiveInt().default(2 * 3600 * 1000),
+      PARTIALS_RETENTION_MS: env.positiveInt().default(2 * 3600 * 1000),
       STREAM_IDLE_MS: env.nonNegativeInt().default(30_000),
     },
     source,
@@ -62,9 +62,9 @@ function windowsFrom(source: EnvSource) {
     e.TRENDING_WINDOW_MS * (e.TRENDING_BASELINE_WINDOWS + 1) +
     e.TRENDING_SLIDE_MS +
     e.ALLOWED_LATENESS_MS;
-  if (e.ACTIVITY_RETENTION_MS < needed) {
+  if (e.PARTIALS_RETENTION_MS < needed) {
     problems.push({
-      variable: 'ACTIVITY_RETENTION_MS',
+      variable: 'PARTIALS_RETENTION_MS',
       message:
         `must be at least ${needed} (TRENDING_WINDOW_MS × (TRENDING_BASELINE_WINDOWS + 1) ` +
         '+ TRENDING_SLIDE_MS + ALLOWED_LATENESS_MS): trending baselines read that far back',
@@ -89,8 +89,8 @@ function windowsFrom(source: EnvSource) {
     trendingBaselineWindows: e.TRENDING_BASELINE_WINDOWS,
     allowedLatenessMs: e.ALLOWED_LATENESS_MS,
     dedupHorizonMs: e.DEDUP_HORIZON_MS,
-    /** Counted activity older than the watermark minus this is dropped (whole partitions). */
-    activityRetentionMs: e.ACTIVITY_RETENTION_MS,
+    /** Partials of buckets and panes older than the watermark minus this are dropped (whole partitions). */
+    partialsRetentionMs: e.PARTIALS_RETENTION_MS,
     /**
      * After this long without records, the stream's event time runs on with the clock so the
      * last buckets and windows are emitted and made final; 0: never (they wait for records).
@@ -104,9 +104,10 @@ function pipelineFrom(source: EnvSource) {
   const e = parseEnv(
     {
       SNAPSHOT_INTERVAL_MS: env.positiveInt().default(5_000),
+      PARTIALS_INTERVAL_MS: env.positiveInt().default(500),
       COMBINE_INTERVAL_MS: env.positiveInt().default(500),
       TRENDING_INTERVAL_MS: env.positiveInt().default(1_000),
-      COMBINE_ACTIVITY_BUDGET: env.positiveInt().default(100_000),
+      COMBINE_READ_BUDGET: env.positiveInt().default(2_000),
       PARTITIONS_CONCURRENCY: env.positiveInt().default(3),
       FETCH_MAX_BYTES_PER_PARTITION: env.positiveInt().default(1_048_576),
       KAFKA_SESSION_TIMEOUT_MS: env.positiveInt().default(10_000),
@@ -116,12 +117,21 @@ function pipelineFrom(source: EnvSource) {
   );
   return {
     snapshotIntervalMs: e.SNAPSHOT_INTERVAL_MS,
+    /**
+     * A partition writes the partials that changed at most this often (and before each
+     * snapshot): each write is a whole bucket or pane, so writing them per batch would cost
+     * more than the records.
+     */
+    partialsIntervalMs: e.PARTIALS_INTERVAL_MS,
     /** Start-to-start interval of the by-country combine cycles. */
     combineIntervalMs: e.COMBINE_INTERVAL_MS,
     /** Start-to-start interval of the trending combine cycles. */
     trendingIntervalMs: e.TRENDING_INTERVAL_MS,
-    /** Counted messages one combine cycle reads at most past the last final bucket/window. */
-    combineActivityBudget: e.COMBINE_ACTIVITY_BUDGET,
+    /**
+     * Partial documents (a partition's bucket or pane) one combine cycle reads at most past
+     * its last final bucket or window: a backlog is combined in slices.
+     */
+    combineReadBudget: e.COMBINE_READ_BUDGET,
     partitionsConcurrency: e.PARTITIONS_CONCURRENCY,
     fetchMaxBytesPerPartition: e.FETCH_MAX_BYTES_PER_PARTITION,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,

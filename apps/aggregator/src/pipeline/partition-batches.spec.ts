@@ -1,4 +1,5 @@
 import { memoryLogger, Registry } from '@meetup/observability';
+import { PartitionPartials } from '@meetup/partition-partials';
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
 import { AggregatorMetrics } from '../aggregator.metrics';
@@ -17,10 +18,14 @@ import type { InputRecord } from './record-processor';
 const LATENESS_MS = 60_000;
 const SNAPSHOT_INTERVAL_MS = 5_000;
 const HEARTBEAT_INTERVAL_MS = 1_000;
+const PARTIALS_INTERVAL_MS = 500;
+const noPartials = () => new PartitionPartials({ bucketMs: 60_000, paneMs: 10_000 });
 
 /** Snapshots kept in memory, as `SnapshotStore` keeps them in Elasticsearch. */
 class MemorySnapshots implements PartitionSnapshots {
   readonly stored = new Map<number, { offset: number; watermark: number; dedup: string }>();
+  /** Every save, as `save <partition>@<offset>`, beside the worker's writes of partials. */
+  readonly events: string[] = [];
   loads = 0;
   /** The next loads that fail (Elasticsearch not answering yet). */
   failingLoads = 0;
@@ -40,6 +45,7 @@ class MemorySnapshots implements PartitionSnapshots {
         found.offset,
         RsvpDedupState.deserialize(found.dedup),
         new PartitionWatermark(LATENESS_MS, found.watermark),
+        noPartials(),
       ),
     );
   }
@@ -50,6 +56,7 @@ class MemorySnapshots implements PartitionSnapshots {
       offset,
       new RsvpDedupState(),
       new PartitionWatermark(LATENESS_MS),
+      noPartials(),
     );
   }
 
@@ -58,6 +65,7 @@ class MemorySnapshots implements PartitionSnapshots {
       this.failingSaves -= 1;
       return Promise.reject(new Error('cluster read-only'));
     }
+    this.events.push(`save ${state.partition}@${state.nextOffset}`);
     this.stored.set(state.partition, {
       offset: state.nextOffset,
       watermark: state.watermark.value,
@@ -78,6 +86,23 @@ class RecordingWorker implements BatchApplier {
   mostActive = 0;
   /** Holds every `apply` until released. */
   gate: Promise<void> = Promise.resolve();
+  /** The next writes of partials that fail (Elasticsearch went away, or the partition moved). */
+  failingPublishes = 0;
+
+  constructor(private readonly events: string[]) {}
+
+  /** As the real worker: writes what the batches left pending, as of the state's offset. */
+  publishPartials(state: PartitionState): Promise<void> {
+    if (!state.partialsPending) return Promise.resolve();
+    state.partialsPublishedAt = Date.now();
+    state.partialsPending = false;
+    if (this.failingPublishes > 0) {
+      this.failingPublishes -= 1;
+      return Promise.reject(new Error('bulk write abandoned'));
+    }
+    this.events.push(`partials ${state.partition}@${state.nextOffset}`);
+    return Promise.resolve();
+  }
 
   async apply(
     state: PartitionState,
@@ -97,6 +122,13 @@ class RecordingWorker implements BatchApplier {
       const last = records.at(-1);
       if (last) state.nextOffset = last.offset + 1;
       state.dirty = true;
+      // As the real worker: the partials go with the batch once the interval has passed.
+      if (Date.now() - state.partialsPublishedAt >= PARTIALS_INTERVAL_MS) {
+        state.partialsPublishedAt = Date.now();
+        this.events.push(`partials with batch ${state.partition}@${state.nextOffset}`);
+      } else {
+        state.partialsPending = true;
+      }
     } finally {
       this.active -= 1;
     }
@@ -147,7 +179,7 @@ function setUp() {
   const { logger, lines: logs } = memoryLogger('aggregator');
   const metrics = new AggregatorMetrics(new Registry());
   const snapshots = new MemorySnapshots();
-  const worker = new RecordingWorker();
+  const worker = new RecordingWorker(snapshots.events);
   const commits: [number, number][] = [];
   let failingCommits = 0;
   const batches = new PartitionBatches({
@@ -164,6 +196,7 @@ function setUp() {
     metrics,
     logger,
     snapshotIntervalMs: SNAPSHOT_INTERVAL_MS,
+    partialsIntervalMs: PARTIALS_INTERVAL_MS,
     heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
   });
   batches.start();
@@ -284,6 +317,58 @@ describe('PartitionBatches', () => {
     await batches.handle(batch(3, 5, 9), new RecordingControls());
     expect(snapshots.stored.get(3)?.offset).toBe(10);
     expect(commits).toEqual([[3, 10]]);
+  });
+
+  it('writes the partials before each snapshot, so a snapshot never leaves out partials not written', async () => {
+    const { batches, snapshots } = setUp();
+    await batches.handle(batch(3, 0, 4), new RecordingControls());
+    await batches.handle(batch(3, 5, 9), new RecordingControls());
+    await batches.handle(batch(4, 0, 1), new RecordingControls());
+    await batches.snapshotIdle();
+    expect(snapshots.events).toEqual([
+      'partials with batch 3@5',
+      'partials with batch 4@2',
+      'partials 3@10',
+      'save 3@10',
+      'save 4@2',
+    ]);
+  });
+
+  it('takes no snapshot when its partials cannot be written, and reloads the state from the last one', async () => {
+    const { batches, snapshots, worker, commits, logs } = setUp();
+    snapshots.stored.set(3, { offset: 5, watermark: 5_000, dedup: '' });
+    await batches.handle(batch(3, 5, 9), new RecordingControls());
+    jest.advanceTimersByTime(SNAPSHOT_INTERVAL_MS - 1);
+    await batches.handle(batch(3, 10, 11), new RecordingControls());
+    jest.advanceTimersByTime(1);
+    worker.failingPublishes = 1;
+    // A batch within the partials' interval, past the snapshot's: the snapshot writes them.
+    await batches.handle(batch(3, 12, 12), new RecordingControls());
+    expect(snapshots.stored.get(3)?.offset).toBe(5);
+    expect(commits).toEqual([]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        msg: 'partials not written, state reloads from snapshot',
+        partition: 3,
+      }),
+    );
+    // The partition goes back to the snapshot's offset, as after any abandoned batch.
+    const next = new RecordingControls();
+    await batches.handle(batch(3, 13, 14), next);
+    expect(snapshots.loads).toBe(2);
+    expect(next.seeks).toEqual([5]);
+  });
+
+  it('writes, on the timer, the partials a batch left pending once the interval has passed', async () => {
+    const { batches, snapshots } = setUp();
+    await batches.handle(batch(2, 0, 2), new RecordingControls());
+    await batches.handle(batch(2, 3, 4), new RecordingControls());
+    await batches.publishIdle();
+    expect(snapshots.events).toEqual(['partials with batch 2@3']);
+    jest.advanceTimersByTime(PARTIALS_INTERVAL_MS);
+    await batches.publishIdle();
+    await batches.publishIdle();
+    expect(snapshots.events).toEqual(['partials with batch 2@3', 'partials 2@5']);
   });
 
   it('commits no offset when the snapshot cannot be saved, and saves at the next chance', async () => {

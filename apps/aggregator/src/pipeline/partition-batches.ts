@@ -13,13 +13,14 @@ export interface PartitionSnapshots {
   save(state: PartitionState): Promise<void>;
 }
 
-/** Applies a batch of records to a partition's state (`PartitionWorker`). */
+/** Applies a batch of records to a partition's state, and writes its partials (`PartitionWorker`). */
 export interface BatchApplier {
   apply(
     state: PartitionState,
     records: readonly InputRecord[],
     keepGoing: () => Promise<boolean>,
   ): Promise<void>;
+  publishPartials(state: PartitionState, keepGoing: () => Promise<boolean>): Promise<void>;
 }
 
 /** One partition's fetched batch (kafkajs `Batch`). */
@@ -48,6 +49,8 @@ export interface PartitionBatchesOptions {
   metrics: AggregatorMetrics;
   logger: Logger;
   snapshotIntervalMs: number;
+  /** Partials a batch left unwritten (`PartitionWorker`'s interval) are written after this long. */
+  partialsIntervalMs: number;
   heartbeatIntervalMs: number;
 }
 
@@ -141,7 +144,22 @@ export class PartitionBatches {
     for (const [partition, state] of this.states) {
       if (!state.dirty) continue;
       await this.serial(partition, async () => {
-        if (this.states.get(partition) === state && state.dirty) await this.snapshot(state);
+        if (this.states.get(partition) === state && state.dirty) {
+          await this.snapshot(state, this.ownerOf(state));
+        }
+      });
+    }
+  }
+
+  /** Writes the partials of every partition whose last batch left them unwritten, once due. */
+  async publishIdle(): Promise<void> {
+    for (const [partition, state] of this.states) {
+      if (!state.partialsPending) continue;
+      await this.serial(partition, async () => {
+        const due = Date.now() - state.partialsPublishedAt >= this.options.partialsIntervalMs;
+        if (this.states.get(partition) === state && state.partialsPending && due) {
+          await this.publishPartials(state, this.ownerOf(state));
+        }
       });
     }
   }
@@ -179,7 +197,7 @@ export class PartitionBatches {
       Math.max(0, Number(batch.highWatermark) - state.nextOffset),
     );
     if (Date.now() - state.snapshotAt >= this.options.snapshotIntervalMs) {
-      await this.snapshot(state);
+      await this.snapshot(state, keepGoing);
     }
   }
 
@@ -210,8 +228,12 @@ export class PartitionBatches {
     return state;
   }
 
-  /** The snapshot first, then the Kafka offset: the commit never runs ahead of the snapshot. */
-  private async snapshot(state: PartitionState): Promise<void> {
+  /**
+   * The partials, then the snapshot, then the Kafka offset: the snapshot never runs ahead of
+   * the partials it leaves out (those written), the commit never ahead of the snapshot.
+   */
+  private async snapshot(state: PartitionState, keepGoing: () => Promise<boolean>): Promise<void> {
+    if (!(await this.publishPartials(state, keepGoing))) return;
     try {
       await this.options.snapshots.save(state);
       await this.options.commit(state.partition, state.nextOffset);
@@ -219,6 +241,32 @@ export class PartitionBatches {
       // Nothing lost: the next snapshot covers it, or a restart replays from the last one.
       this.options.logger.warn({ err: error, partition: state.partition }, 'snapshot deferred');
     }
+  }
+
+  /**
+   * Writes the partials that closed or changed; false when that failed, and the state, which
+   * already holds them as written, is dropped to reload from the snapshot.
+   */
+  private async publishPartials(
+    state: PartitionState,
+    keepGoing: () => Promise<boolean>,
+  ): Promise<boolean> {
+    try {
+      await this.options.worker.publishPartials(state, keepGoing);
+      return true;
+    } catch (error) {
+      if (this.states.get(state.partition) === state) this.states.delete(state.partition);
+      this.options.logger.warn(
+        { err: error, partition: state.partition },
+        'partials not written, state reloads from snapshot',
+      );
+      return false;
+    }
+  }
+
+  /** Whether work on `state` may go on: the member runs and still holds that state. */
+  private ownerOf(state: PartitionState): () => Promise<boolean> {
+    return () => Promise.resolve(this.running && this.states.get(state.partition) === state);
   }
 
   /** Runs `task` after every earlier task of the same partition. */

@@ -1,3 +1,4 @@
+import type { PartitionPartials } from '@meetup/partition-partials';
 import { type RsvpDedupState } from '@meetup/rsvp-dedup';
 import { type PartitionWatermark } from '@meetup/windowing';
 
@@ -10,11 +11,17 @@ export class PartitionState {
   snapshotAt = Date.now();
   /** Records applied since the last snapshot. */
   dirty = false;
+  /** Time the partials were last written (wall clock, ms). */
+  partialsPublishedAt = 0;
+  /** Records applied since the partials were last written. */
+  partialsPending = false;
 
   constructor(
     readonly partition: number,
     public nextOffset: number,
     readonly dedup: RsvpDedupState,
     readonly watermark: PartitionWatermark,
+    /** The partition's share of the open buckets and panes, of its counted messages. */
+    readonly partials: PartitionPartials,
   ) {}
 }

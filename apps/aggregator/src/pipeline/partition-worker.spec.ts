@@ -8,6 +8,7 @@ import {
 } from '@meetup/elasticsearch';
 import { KAFKA_REQUEST_BYTES } from '@meetup/kafka';
 import { memoryLogger, Registry } from '@meetup/observability';
+import { PartitionPartials } from '@meetup/partition-partials';
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
 import { AggregatorMetrics } from '../aggregator.metrics';
@@ -97,9 +98,16 @@ function setUp() {
     topic: 'meetup.rsvps',
     dlqTopic: 'meetup.rsvps.dlq',
     rawIndex: 'meetup_rsvps',
-    activityIndexFor: (mtime) => `meetup_rsvp_activity-p${Math.floor(mtime / 3_600_000)}`,
+    partialsIndexFor: (start) => `meetup_rsvp_partials-p${Math.floor(start / 3_600_000)}`,
+    partialsIntervalMs: 60_000,
   });
-  const state = new PartitionState(4, 0, new RsvpDedupState(), new PartitionWatermark(60_000));
+  const state = new PartitionState(
+    4,
+    0,
+    new RsvpDedupState(),
+    new PartitionWatermark(60_000),
+    new PartitionPartials({ bucketMs: 60_000, paneMs: 10_000 }),
+  );
   return { logs, metrics, writer, dlq, worker, state };
 }
 
@@ -117,7 +125,7 @@ async function counterValue(
 }
 
 describe('PartitionWorker', () => {
-  it('writes raw documents versioned by mtime and counted activity into the partition of its hour', async () => {
+  it('writes raw documents versioned by mtime, in one request with the partials', async () => {
     const { worker, writer, state } = setUp();
     const hour = 3_600_000;
     await worker.apply(
@@ -126,15 +134,81 @@ describe('PartitionWorker', () => {
       keepGoing,
     );
     expect(
-      writer.stored.map((o) => [o.index, o.id, 'version' in o ? o.version : undefined]),
+      writer.stored
+        .filter((o) => !o.index.startsWith('meetup_rsvp_partials'))
+        .map((o) => [o.index, o.id, 'version' in o ? o.version : undefined]),
     ).toEqual([
       ['meetup_rsvps', '7', 5 * hour + 1],
       ['meetup_rsvps', '8', 6 * hour],
-      ['meetup_rsvp_activity-p5', `7:${5 * hour + 1}`, undefined],
-      ['meetup_rsvp_activity-p6', `8:${6 * hour}`, undefined],
     ]);
     expect(writer.calls).toEqual([{ target: 'rsvps', options: { keepGoing } }]);
     expect(state.nextOffset).toBe(2);
+  });
+
+  it('writes the partials with a batch, versioned by the next offset, then waits for the interval', async () => {
+    const { worker, writer, state } = setUp();
+    await worker.apply(state, [record(0, rsvp(1, 61_000)), record(1, rsvp(2, 62_000))], keepGoing);
+    /** The partials written since last asked. */
+    const partials = () =>
+      writer.stored.splice(0).filter((o) => o.index.startsWith('meetup_rsvp_partials'));
+    const docOf = (o: BulkOperation<InputRecord> | undefined) =>
+      o && 'doc' in o ? o.doc : undefined;
+    const first = partials();
+    expect(first.map((o) => [o.index, o.id, 'version' in o ? o.version : undefined])).toEqual([
+      ['meetup_rsvp_partials-p0', '4:bucket:60000', 2],
+      ['meetup_rsvp_partials-p0', '4:pane:60000', 2],
+    ]);
+    expect(docOf(first[0])).toEqual({
+      partition: 4,
+      kind: 'bucket',
+      start: 60_000,
+      offset: 2,
+      final: false,
+      messages: 2,
+      first_mtime: 61_000,
+      last_mtime: 62_000,
+      counts: { 'gb|yes': [2, 2, 4] },
+    });
+    // Within the interval, the next batch leaves its changes pending…
+    await worker.apply(state, [record(2, rsvp(3, 63_000))], keepGoing);
+    expect(partials()).toEqual([]);
+    expect(state.partialsPending).toBe(true);
+    // …for the timer or the snapshot to write.
+    await worker.publishPartials(state, keepGoing);
+    expect(partials().map((o) => [o.id, docOf(o)])).toEqual([
+      ['4:bucket:60000', expect.objectContaining({ offset: 3, messages: 3 })],
+      ['4:pane:60000', expect.objectContaining({ offset: 3, messages: 3 })],
+    ]);
+    expect(state.partialsPending).toBe(false);
+    await worker.publishPartials(state, keepGoing);
+    expect(partials()).toEqual([]);
+  });
+
+  it('writes a bucket or pane final once the partition watermark minus the lateness passes its end', async () => {
+    const { worker, writer, state } = setUp();
+    await worker.apply(state, [record(0, rsvp(1, 61_000))], keepGoing);
+    writer.stored.length = 0;
+    // Lateness 60 s: a watermark of 180,000 closes what ends at or before 120,000.
+    await worker.apply(state, [record(1, rsvp(2, 180_000))], keepGoing);
+    await worker.publishPartials(state, keepGoing);
+    const written = writer.stored
+      .filter((o) => o.index.startsWith('meetup_rsvp_partials'))
+      .map((o) => [o.id, 'doc' in o && (o.doc as { final: boolean }).final]);
+    expect(written).toEqual([
+      ['4:bucket:60000', true],
+      ['4:pane:60000', true],
+      ['4:bucket:180000', false],
+      ['4:pane:180000', false],
+    ]);
+    expect(state.partials.open().buckets.map((b) => b.start)).toEqual([180_000]);
+  });
+
+  it('stops the partition when Elasticsearch refuses a partial document for good', async () => {
+    const { worker, writer, state } = setUp();
+    writer.refuses = (operation) => operation.index.startsWith('meetup_rsvp_partials');
+    await expect(worker.apply(state, [record(0, rsvp(1, 1_000))], keepGoing)).rejects.toThrow(
+      /elasticsearch refused a partial document for meetup_rsvp_partials-p0 \(400\)/,
+    );
   });
 
   it('sends an invalid record to the dead-letter topic as it came, with the reason and where it was read', async () => {
@@ -157,7 +231,7 @@ describe('PartitionWorker', () => {
     );
   });
 
-  it('dead-letters a record Elasticsearch refuses for good once, even when both its documents are refused', async () => {
+  it('dead-letters a record whose raw document Elasticsearch refuses for good', async () => {
     const { worker, writer, dlq, state, metrics } = setUp();
     writer.refuses = (operation) => operation.id?.startsWith('9') ?? false;
     await worker.apply(state, [record(0, rsvp(9, 1_000)), record(1, rsvp(10, 2_000))], keepGoing);
@@ -166,7 +240,7 @@ describe('PartitionWorker', () => {
     expect(header(letter, 'dlq.source.offset')).toBe('0');
     expect(header(letter, DlqHeaders.reasonCode)).toBe('es_rejected');
     expect(header(letter, DlqHeaders.reasonMessage)).toBe(
-      'elasticsearch refused the document for meetup_rsvp_activity-p0 (400): document_parsing_exception: failed to parse field [guests]',
+      'elasticsearch refused the document for meetup_rsvps (400): document_parsing_exception: failed to parse field [guests]',
     );
     expect(await counterValue(metrics.recordsDlq, { reason: 'es_rejected' })).toBe(1);
   });

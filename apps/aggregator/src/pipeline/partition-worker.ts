@@ -11,6 +11,7 @@ import {
   type Logger,
 } from '@meetup/observability';
 import type { AggregatorMetrics } from '../aggregator.metrics';
+import { partialDocumentsOf } from './partial-documents';
 import type { PartitionState } from './partition-state';
 import type { DeadLetter, InputRecord, ProcessedBatch, RecordProcessor } from './record-processor';
 
@@ -28,44 +29,43 @@ export function kafkaDeadLetterTopic(producer: Producer, topic: string): DeadLet
   };
 }
 
-/** The documents of a processed batch: raw documents, then counted activity in its hourly partition. */
+/** The raw documents of a processed batch, versioned by `mtime`. */
 export function bulkDocumentsOf(
-  batch: Pick<ProcessedBatch, 'raw' | 'activity'>,
+  batch: Pick<ProcessedBatch, 'raw'>,
   rawIndex: string,
-  activityIndexFor: (mtimeMs: number) => string,
 ): BulkDocument<InputRecord>[] {
-  return [
-    ...batch.raw.map((r) => ({
-      index: rawIndex,
-      id: r.id,
-      doc: r.doc,
-      version: r.version,
-      ref: r.record,
-    })),
-    ...batch.activity.map((a) => ({
-      index: activityIndexFor(a.doc.mtime),
-      id: a.id,
-      doc: a.doc,
-      ref: a.record,
-    })),
-  ];
+  return batch.raw.map((r) => ({
+    index: rawIndex,
+    id: r.id,
+    doc: r.doc,
+    version: r.version,
+    ref: r.record,
+  }));
 }
 
 /**
- * Valid records whose document Elasticsearch refused for good (a mapping error): retrying
- * cannot help, and the partition must go on. A raw and an activity document of one record
- * may both be refused: the record goes to the DLQ once.
+ * Valid records whose raw document Elasticsearch refused for good (a mapping error): retrying
+ * cannot help, and the partition must go on; each goes to the DLQ once.
  */
-export function refusedDeadLetters(dropped: readonly DroppedDocument<InputRecord>[]): DeadLetter[] {
-  const refused = new Map(dropped.map((d) => [d.ref, d]));
-  return [...refused.values()].map((d) => ({
-    record: d.ref,
-    rejection: {
-      code: DlqReason.EsRejected,
-      field: '',
-      message: `elasticsearch refused the document for ${d.operation.index} (${d.status}): ${d.reason}`,
-    },
-  }));
+export function refusedDeadLetters(
+  dropped: readonly DroppedDocument<InputRecord | undefined>[],
+): DeadLetter[] {
+  return dropped.map(({ ref: record, ...d }) => {
+    // A partial document stands for many records: refused, the partition cannot go on.
+    if (record === undefined) {
+      throw new Error(
+        `elasticsearch refused a partial document for ${d.operation.index} (${d.status}): ${d.reason}`,
+      );
+    }
+    return {
+      record,
+      rejection: {
+        code: DlqReason.EsRejected,
+        field: '',
+        message: `elasticsearch refused the document for ${d.operation.index} (${d.status}): ${d.reason}`,
+      },
+    };
+  });
 }
 
 export interface PartitionWorkerOptions {
@@ -78,14 +78,16 @@ export interface PartitionWorkerOptions {
   topic: string;
   dlqTopic: string;
   rawIndex: string;
-  /** The activity partition of an event time (`TimePartitionedIndex.indexFor`). */
-  activityIndexFor: (mtimeMs: number) => string;
+  /** The partials partition of a bucket's or pane's start (`TimePartitionedIndex.indexFor`). */
+  partialsIndexFor: (startMs: number) => string;
+  /** A batch writes the partials that changed when they were last written at least this long ago. */
+  partialsIntervalMs: number;
 }
 
 /**
- * Applies one batch of a partition: decide, write raw documents and counted
- * activity (idempotent ids), dead letters to the DLQ, and only then move the
- * partition's state forward for good.
+ * Applies one batch of a partition: decide, write raw documents (idempotent ids) and, when
+ * due, the partials, dead letters to the DLQ, and only then move the partition's state
+ * forward for good.
  */
 export class PartitionWorker {
   constructor(private readonly options: PartitionWorkerOptions) {}
@@ -128,7 +130,7 @@ export class PartitionWorker {
     records: readonly InputRecord[],
     keepGoing: () => Promise<boolean>,
   ): Promise<void> {
-    const { processor, writer, metrics, rawIndex, activityIndexFor } = this.options;
+    const { processor, writer, metrics, rawIndex } = this.options;
     const batch = withSpan('aggregator.validate', {}, (span) => {
       const processed = processor.process(state, records);
       span.setAttributes({
@@ -140,13 +142,14 @@ export class PartitionWorker {
       });
       return processed;
     });
-    const documents = bulkDocumentsOf(batch, rawIndex, activityIndexFor);
+    const partials = this.partialsDue(state);
+    const documents = [...bulkDocumentsOf(batch, rawIndex), ...partials];
     const { dropped } = await withSpan(
       'aggregator.write',
       {
         attributes: {
           'meetup.documents.raw': batch.raw.length,
-          'meetup.documents.activity': batch.activity.length,
+          'meetup.documents.partials': partials.length,
         },
       },
       () => writer.write('rsvps', documents, { keepGoing }),
@@ -164,6 +167,34 @@ export class PartitionWorker {
         (Date.now() - state.watermark.value) / 1000,
       );
     }
+  }
+
+  /**
+   * Writes the partials that closed or changed since they were last written, whatever the
+   * interval: before a snapshot (which holds only the open ones, as of its offset), and on
+   * a timer so a partition that stopped receiving records shows its last counts.
+   */
+  async publishPartials(state: PartitionState, keepGoing: () => Promise<boolean>): Promise<void> {
+    const documents = this.partialsOf(state);
+    if (documents.length === 0) return;
+    const { dropped } = await this.options.writer.write('partials', documents, { keepGoing });
+    refusedDeadLetters(dropped);
+  }
+
+  /** The partials to write with a batch: those that changed, once the interval has passed. */
+  private partialsDue(state: PartitionState): BulkDocument<undefined>[] {
+    if (Date.now() - state.partialsPublishedAt < this.options.partialsIntervalMs) {
+      state.partialsPending = true;
+      return [];
+    }
+    return this.partialsOf(state);
+  }
+
+  /** The partials' documents; from here on the state holds them as written. */
+  private partialsOf(state: PartitionState): BulkDocument<undefined>[] {
+    state.partialsPublishedAt = Date.now();
+    state.partialsPending = false;
+    return partialDocumentsOf(state, this.options.partialsIndexFor);
   }
 
   private async sendDeadLetters(partition: number, letters: readonly DeadLetter[]): Promise<void> {

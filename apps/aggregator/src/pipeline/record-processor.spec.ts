@@ -1,4 +1,5 @@
 import { RsvpValidator } from '@meetup/contracts';
+import { PartitionPartials } from '@meetup/partition-partials';
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
 import { PartitionState } from './partition-state';
@@ -34,7 +35,13 @@ const record = (value: unknown): InputRecord => ({
 });
 
 function fresh(): PartitionState {
-  return new PartitionState(0, 0, new RsvpDedupState(), new PartitionWatermark(120_000));
+  return new PartitionState(
+    0,
+    0,
+    new RsvpDedupState(),
+    new PartitionWatermark(120_000),
+    new PartitionPartials({ bucketMs: 60_000, paneMs: 10_000 }),
+  );
 }
 
 describe('RecordProcessor', () => {
@@ -43,18 +50,44 @@ describe('RecordProcessor', () => {
   it('indexes every valid record but counts a resend once', () => {
     const out = processor.process(fresh(), [record(rsvp(1, 1_000)), record(rsvp(1, 2_000))]);
     expect(out.raw).toHaveLength(2);
-    expect(out.activity.map((a) => a.id)).toEqual(['1:1000']);
-    expect(out.activity[0]?.doc.topics).toEqual(['running\tRunning']);
     expect(out.counts).toMatchObject({ counted: 1, duplicate: 1 });
   });
 
+  it('adds each counted message, and only those, to the partition partials', () => {
+    const state = fresh();
+    processor.process(state, [
+      record(rsvp(1, 1_000)),
+      record(rsvp(1, 2_000)), // a resend
+      record(rsvp(2, 1_000_000)),
+      record(rsvp(3, 1_000_000 - 120_001)), // late
+      record(rsvp(2, 1_000_500, 'no')), // a changed answer
+    ]);
+    const { buckets, panes } = state.partials.open();
+    expect(buckets.map((b) => [b.start, Object.fromEntries(b.counts)])).toEqual([
+      [0, { 'gb|yes': { responses: 1, guests: 0, attendees: 1 } }],
+      [
+        960_000,
+        {
+          'gb|yes': { responses: 1, guests: 0, attendees: 1 },
+          'gb|no': { responses: 1, guests: 0, attendees: 0 },
+        },
+      ],
+    ]);
+    // One topic per distinct urlkey, in the world and in the country.
+    expect(panes.map((p) => [p.start, p.counts.get('\trunning\tRunning')])).toEqual([
+      [0, 1],
+      [1_000_000, 2],
+    ]);
+  });
+
   it('keeps a late record out of the aggregates but in the raw index', () => {
-    const out = processor.process(fresh(), [
+    const state = fresh();
+    const out = processor.process(state, [
       record(rsvp(1, 1_000_000)),
       record(rsvp(2, 1_000_000 - 120_001)),
     ]);
     expect(out.raw).toHaveLength(2);
-    expect(out.activity).toHaveLength(1);
+    expect(state.partials.open().buckets.map((b) => b.messages)).toEqual([1]);
     expect(out.counts.late).toBe(1);
   });
 

@@ -5,6 +5,7 @@ import {
   type Rsvp,
 } from '@meetup/contracts';
 import type { SpanContext } from '@meetup/observability';
+import type { CountedMessage } from '@meetup/partition-partials';
 import { toRsvpDocument } from '@meetup/rsvp-document';
 import type { PartitionState } from './partition-state';
 
@@ -18,19 +19,6 @@ export interface InputRecord {
   idleWatermark?: number;
 }
 
-/** One counted message, the input of the combine step (`meetup_rsvp_activity-p<hour of mtime>`). */
-export interface ActivityDocument {
-  rsvp_id: string;
-  mtime: number;
-  partition: number;
-  country: string;
-  response: 'yes' | 'no';
-  guests: number;
-  attendees: number;
-  /** `urlkey<TAB>name`, one per distinct urlkey. */
-  topics: string[];
-}
-
 export interface DeadLetter {
   record: InputRecord;
   rejection: DeadLetterReason;
@@ -38,7 +26,6 @@ export interface DeadLetter {
 
 export interface ProcessedBatch {
   raw: { id: string; version: number; doc: object; record: InputRecord }[];
-  activity: { id: string; doc: ActivityDocument; record: InputRecord }[];
   deadLetters: DeadLetter[];
   counts: { valid: number; counted: number; duplicate: number; late: number; idle: number };
 }
@@ -51,9 +38,9 @@ export interface RecordProcessorOptions {
 }
 
 /**
- * Turns a partition's records, in offset order, into raw documents, counted
- * activity and dead letters, advancing the partition's dedup state and
- * watermark. Deterministic apart from `indexed_at`.
+ * Turns a partition's records, in offset order, into raw documents and dead
+ * letters, advancing the partition's dedup state and watermark, and adding
+ * each counted message to its partials. Deterministic apart from `indexed_at`.
  */
 export class RecordProcessor {
   constructor(private readonly options: RecordProcessorOptions) {}
@@ -61,7 +48,6 @@ export class RecordProcessor {
   process(state: PartitionState, records: readonly InputRecord[]): ProcessedBatch {
     const out: ProcessedBatch = {
       raw: [],
-      activity: [],
       deadLetters: [],
       counts: { valid: 0, counted: 0, duplicate: 0, late: 0, idle: 0 },
     };
@@ -80,7 +66,7 @@ export class RecordProcessor {
     return out;
   }
 
-  /** A record that is not an idle marker: a dead letter, or raw (and maybe counted) activity. */
+  /** A record that is not an idle marker: a dead letter, or a raw document (and maybe counted). */
   private decide(state: PartitionState, record: InputRecord, indexedAt: Date, out: ProcessedBatch) {
     const validation = record.value
       ? this.options.validator.validateRaw(record.value)
@@ -124,15 +110,12 @@ export class RecordProcessor {
       return;
     }
     out.counts.counted += 1;
-    out.activity.push({
-      id: `${rsvp.rsvp_id}:${rsvp.mtime}`,
-      doc: activityOf(rsvp, state.partition),
-      record,
-    });
+    state.partials.add(countedOf(rsvp));
   }
 }
 
-function activityOf(rsvp: Rsvp, partition: number): ActivityDocument {
+/** What the partials count of a message: its time, place, answer, and topics by distinct urlkey. */
+export function countedOf(rsvp: Rsvp): CountedMessage {
   const seen = new Set<string>();
   const topics: string[] = [];
   for (const topic of rsvp.group.group_topics) {
@@ -141,9 +124,7 @@ function activityOf(rsvp: Rsvp, partition: number): ActivityDocument {
     topics.push(`${topic.urlkey}\t${topic.topic_name.slice(0, 200)}`);
   }
   return {
-    rsvp_id: String(rsvp.rsvp_id),
     mtime: rsvp.mtime,
-    partition,
     country: rsvp.group.group_country,
     response: rsvp.response,
     guests: rsvp.guests,

@@ -12,6 +12,8 @@ export interface RsvpConsumerOptions {
   topic: string;
   group: string;
   snapshotIntervalMs: number;
+  /** How often partials a batch left unwritten are written. */
+  partialsIntervalMs: number;
   partitionsConcurrency: number;
   maxBytesPerPartition: number;
   sessionTimeoutMs: number;
@@ -34,7 +36,7 @@ export function heartbeatIntervalOf(sessionTimeoutMs: number): number {
 export class RsvpConsumer {
   private readonly consumer: Consumer;
   private readonly batches: PartitionBatches;
-  private ticker: NodeJS.Timeout | undefined;
+  private readonly tickers: NodeJS.Timeout[] = [];
 
   constructor(private readonly options: RsvpConsumerOptions) {
     const heartbeatIntervalMs = heartbeatIntervalOf(options.sessionTimeoutMs);
@@ -52,6 +54,7 @@ export class RsvpConsumer {
       metrics: options.metrics,
       logger: options.logger,
       snapshotIntervalMs: options.snapshotIntervalMs,
+      partialsIntervalMs: options.partialsIntervalMs,
       heartbeatIntervalMs,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
@@ -94,15 +97,15 @@ export class RsvpConsumer {
         });
       },
     });
-    this.ticker = setInterval(
-      () => void this.batches.snapshotIdle(),
-      this.options.snapshotIntervalMs,
+    this.tickers.push(
+      setInterval(() => void this.batches.snapshotIdle(), this.options.snapshotIntervalMs),
+      setInterval(() => void this.batches.publishIdle(), this.options.partialsIntervalMs),
     );
   }
 
   async stop(): Promise<void> {
     this.batches.stop();
-    if (this.ticker) clearInterval(this.ticker);
+    for (const ticker of this.tickers.splice(0)) clearInterval(ticker);
     await this.consumer.disconnect();
   }
 }

@@ -6,10 +6,15 @@ import {
   snapshotIdOf,
   progressOfSnapshots,
   snapshotDocumentOf,
+  type PartitionSnapshotDocument,
   stateOfSnapshot,
 } from './snapshot-store';
 
-const limits = { allowedLatenessMs: 60_000, dedupHorizonMs: 3_600_000 };
+const limits = {
+  allowedLatenessMs: 60_000,
+  dedupHorizonMs: 3_600_000,
+  partials: { bucketMs: 60_000, paneMs: 10_000 },
+};
 const owner = { group: 'meetup-aggregator', topic: 'meetup.rsvps' };
 const now = new Date('2026-03-01T12:00:00Z');
 
@@ -21,6 +26,7 @@ describe('freshPartitionState', () => {
     expect(state.dedup.size).toBe(0);
     expect(state.dedup.horizonMs).toBe(3_600_000);
     expect(state.watermark.value).toBe(Number.NEGATIVE_INFINITY);
+    expect(state.partials.size).toBe(0);
     expect(state.dirty).toBe(false);
   });
 });
@@ -48,6 +54,7 @@ describe('snapshotDocumentOf', () => {
     const doc = snapshotDocumentOf(freshPartitionState(0, 9, limits), owner, now);
     expect(doc.watermark).toBeNull();
     expect(doc.dedup).toBe('');
+    expect(doc.partials).toBe('');
   });
 });
 
@@ -69,6 +76,26 @@ describe('stateOfSnapshot', () => {
     ).toBe('resend');
     expect(after.watermark.isLate(600_000 - 60_001)).toBe(true);
     expect(after.watermark.isLate(600_000 - 60_000)).toBe(false);
+  });
+
+  it('restores the open partials, so the counts go on from where the snapshot stood', () => {
+    const before = freshPartitionState(2, 0, limits);
+    const counted = { country: 'gb', response: 'yes' as const, guests: 1, attendees: 2 };
+    before.partials.add({ ...counted, mtime: 600_000, topics: ['run\tRunning'] });
+    before.partials.add({ ...counted, mtime: 665_000, topics: [] });
+    const after = stateOfSnapshot(snapshotDocumentOf(before, owner, now), limits);
+    expect(after.partials.open()).toEqual(before.partials.open());
+    expect(after.partials.size).toBe(3);
+  });
+
+  it('restores a snapshot written before the partials existed with none', () => {
+    const older: Partial<PartitionSnapshotDocument> = snapshotDocumentOf(
+      freshPartitionState(1, 3, limits),
+      owner,
+      now,
+    );
+    delete older.partials;
+    expect(stateOfSnapshot(older as PartitionSnapshotDocument, limits).partials.size).toBe(0);
   });
 
   it('restores a partition snapshotted before its first valid record without a watermark', () => {

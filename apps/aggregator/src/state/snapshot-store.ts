@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';
+import { PartitionPartials, type PartialsSettings } from '@meetup/partition-partials';
 import { RsvpDedupState } from '@meetup/rsvp-dedup';
 import { PartitionWatermark } from '@meetup/windowing';
 import { PartitionState } from '../pipeline/partition-state';
@@ -15,6 +16,11 @@ export interface PartitionSnapshotDocument {
   watermark: number | null;
   /** gzip + base64 of `RsvpDedupState.serialize()`; unmapped. */
   dedup: string;
+  /**
+   * gzip + base64 of `PartitionPartials.serialize()`: the open buckets and panes as of
+   * `offset` (the closed ones are written final before it); unmapped.
+   */
+  partials: string;
   updated_at: string;
 }
 
@@ -28,6 +34,8 @@ export interface PartitionProgress {
 export interface PartitionStateLimits {
   allowedLatenessMs: number;
   dedupHorizonMs: number;
+  /** The bucket and pane lengths of the partials. */
+  partials: PartialsSettings;
 }
 
 export interface SnapshotStoreOptions extends PartitionStateLimits {
@@ -61,8 +69,13 @@ export function freshPartitionState(
     offset,
     new RsvpDedupState({ horizonMs: limits.dedupHorizonMs }),
     new PartitionWatermark(limits.allowedLatenessMs),
+    new PartitionPartials(limits.partials),
   );
 }
+
+const gzipText = (text: string) => (text === '' ? '' : gzipSync(text).toString('base64'));
+const gunzipText = (data: string | undefined) =>
+  data === undefined || data === '' ? '' : gunzipSync(Buffer.from(data, 'base64')).toString();
 
 /** The snapshot document of a partition's state (its dedup state as is: evict first). */
 export function snapshotDocumentOf(
@@ -70,7 +83,6 @@ export function snapshotDocumentOf(
   owner: { group: string; topic: string },
   now: Date,
 ): PartitionSnapshotDocument {
-  const text = state.dedup.serialize();
   return {
     kind: 'partition',
     group: owner.group,
@@ -78,7 +90,8 @@ export function snapshotDocumentOf(
     partition: state.partition,
     offset: state.nextOffset,
     watermark: Number.isFinite(state.watermark.value) ? state.watermark.value : null,
-    dedup: text === '' ? '' : gzipSync(text).toString('base64'),
+    dedup: gzipText(state.dedup.serialize()),
+    partials: gzipText(state.partials.size === 0 ? '' : state.partials.serialize()),
     updated_at: now.toISOString(),
   };
 }
@@ -88,13 +101,13 @@ export function stateOfSnapshot(
   source: PartitionSnapshotDocument,
   limits: PartitionStateLimits,
 ): PartitionState {
-  const text =
-    source.dedup === '' ? '' : gunzipSync(Buffer.from(source.dedup, 'base64')).toString();
   return new PartitionState(
     source.partition,
     source.offset,
-    RsvpDedupState.deserialize(text, { horizonMs: limits.dedupHorizonMs }),
+    RsvpDedupState.deserialize(gunzipText(source.dedup), { horizonMs: limits.dedupHorizonMs }),
     new PartitionWatermark(limits.allowedLatenessMs, source.watermark ?? Number.NEGATIVE_INFINITY),
+    // A snapshot written before the partials existed holds none.
+    PartitionPartials.deserialize(gunzipText(source.partials), limits.partials),
   );
 }
 

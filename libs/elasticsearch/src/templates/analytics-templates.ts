@@ -263,30 +263,6 @@ const alertLeases: IndexSpec = {
 };
 
 /**
- * Counted messages (first or changed answer, not late): what the aggregates are computed from.
- * Read for a few hours of event time only, so kept in hourly partitions that are dropped whole.
- */
-const rsvpActivity: IndexSpec = {
-  alias: IndexAliases.rsvpActivity,
-  version: 1,
-  timePartitions: { sizeMs: HOUR_MS },
-  mappings: {
-    dynamic: 'strict',
-    properties: {
-      rsvp_id: field.id(),
-      mtime: field.time(),
-      partition: field.integer(),
-      country: field.code(),
-      response: field.code(),
-      guests: field.integer(),
-      attendees: field.integer(),
-      /** `urlkey<TAB>topic name`, one per distinct urlkey of the group. */
-      topics: field.keyword(),
-    },
-  },
-};
-
-/**
  * A partition's share of the aggregates: by-country counts of one bucket (`kind` bucket) or
  * topic counts of one pane (`kind` pane), as of the partition's `offset` (also the external
  * version). `counts` stays unmapped in _source; the combine step reads documents by time.
@@ -305,7 +281,8 @@ const rsvpPartials: IndexSpec = {
       final: field.bool(),
       /** Counted messages it holds. */
       messages: field.count(),
-      /** Event time of the newest counted message it holds. */
+      /** Event time of the oldest and the newest counted message it holds. */
+      first_mtime: field.time(),
       last_mtime: field.time(),
       counts: field.opaque(),
     },
@@ -344,9 +321,8 @@ export const analyticsIndexSpecs: readonly IndexSpec[] = [
   alertOutbox,
   alertLeases,
   batchState,
-  // The activity's and the partials' templates before the aggregator's state alias: the aggregator waits for
+  // The partials' template before the aggregator's state alias: the aggregator waits for
   // the alias, which so stands for the template too (it may not read templates itself).
-  rsvpActivity,
   rsvpPartials,
   aggregatorState,
 ];

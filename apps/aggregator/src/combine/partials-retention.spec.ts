@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createLogger, Registry } from '@meetup/observability';
 import { AggregatorMetrics } from '../aggregator.metrics';
 import { loadAggregatorConfig } from '../config/aggregator.config';
-import { ActivityRetention } from './activity-retention';
+import { PartialsRetention } from './partials-retention';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -10,7 +10,7 @@ const T = Date.UTC(2024, 4, 3, 12);
 // DESIGN.md's windows: 2 h retention; trending reads 13 windows of 5 min back from a window's end.
 const windows = loadAggregatorConfig({ KAFKA_BROKERS: 'k:9092', ES_URL: 'http://es:9200' }).windows;
 
-/** Hour-sized activity partitions; `dropBefore` answers which of those it was given it deleted. */
+/** Hour-sized partials partitions; `dropBefore` answers which of those it was given it deleted. */
 class HourlyPartitions {
   readonly sizeMs = HOUR;
   readonly cutoffs: number[] = [];
@@ -25,7 +25,7 @@ class HourlyPartitions {
     }
     const expired = [...this.held].filter((start) => start + HOUR <= cutoffMs);
     for (const start of expired) this.held.delete(start);
-    return Promise.resolve(expired.map((start) => `activity-${start}`));
+    return Promise.resolve(expired.map((start) => `partials-${start}`));
   }
 }
 
@@ -42,18 +42,18 @@ function retention() {
       },
     }),
   );
-  const subject = new ActivityRetention({ partitions, windows, metrics, logger });
+  const subject = new PartialsRetention({ partitions, windows, metrics, logger });
   return { subject, partitions, metrics, logs };
 }
 
 /** Both stages caught up: buckets and windows final up to the allowed lateness. */
 const caughtUp = T - windows.allowedLatenessMs;
 
-describe('ActivityRetention', () => {
+describe('PartialsRetention', () => {
   it('drops the partitions that end before the watermark minus the retention', async () => {
     const { subject, partitions } = retention();
     await subject.apply(T + 30 * MINUTE, caughtUp, caughtUp);
-    // T + 30 min − 2 h = T − 1.5 h: the partition of T − 2 h still holds activity after the cutoff.
+    // T + 30 min − 2 h = T − 1.5 h: the partition of T − 2 h still holds partials after the cutoff.
     expect(partitions.cutoffs).toEqual([T - 2 * HOUR]);
     expect([...partitions.held]).toEqual([T - 2 * HOUR]);
   });
@@ -64,7 +64,7 @@ describe('ActivityRetention', () => {
     expect(partitions.cutoffs).toEqual([T - 5 * HOUR]);
   });
 
-  it("keeps a trending window's baseline: 13 windows of activity back from the first window not final", async () => {
+  it("keeps a trending window's baseline: 13 windows of panes back from the first window not final", async () => {
     const { subject, partitions } = retention();
     const trendingFinalBefore = T - 3 * HOUR;
     await subject.apply(T, caughtUp, trendingFinalBefore);
@@ -108,17 +108,17 @@ describe('ActivityRetention', () => {
   it('counts and logs the partitions it dropped, and is silent when there were none', async () => {
     const { subject, partitions, metrics, logs } = retention();
     await subject.apply(T, caughtUp, caughtUp);
-    expect((await metrics.activityPartitionsDropped.get()).values[0]?.value).toBe(4);
+    expect((await metrics.partialsPartitionsDropped.get()).values[0]?.value).toBe(4);
     expect(logs).toHaveLength(1);
     expect(JSON.parse(logs[0]!)).toMatchObject({
-      msg: 'activity partitions past the retention dropped',
-      dropped: [T - 6 * HOUR, T - 5 * HOUR, T - 4 * HOUR, T - 3 * HOUR].map((s) => `activity-${s}`),
+      msg: 'partials partitions past the retention dropped',
+      dropped: [T - 6 * HOUR, T - 5 * HOUR, T - 4 * HOUR, T - 3 * HOUR].map((s) => `partials-${s}`),
       cutoff: new Date(T - 2 * HOUR).toISOString(),
     });
     partitions.held.clear();
     await subject.apply(T + HOUR, caughtUp + HOUR, caughtUp + HOUR);
     expect(partitions.cutoffs).toEqual([T - 2 * HOUR, T - HOUR]);
     expect(logs).toHaveLength(1);
-    expect((await metrics.activityPartitionsDropped.get()).values[0]?.value).toBe(4);
+    expect((await metrics.partialsPartitionsDropped.get()).values[0]?.value).toBe(4);
   });
 });

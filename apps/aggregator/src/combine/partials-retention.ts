@@ -4,7 +4,7 @@ import { bucketStart } from '@meetup/windowing';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
 
-export interface ActivityRetentionOptions {
+export interface PartialsRetentionOptions {
   partitions: Pick<TimePartitionedIndex, 'dropBefore' | 'sizeMs'>;
   windows: WindowsConfig;
   metrics: AggregatorMetrics;
@@ -12,15 +12,15 @@ export interface ActivityRetentionOptions {
 }
 
 /**
- * Drops the activity partitions that end before the global watermark minus
+ * Drops the partials' partitions that end before the global watermark minus
  * the retention — and never one that a bucket or window still to compute
  * needs (its baseline included), however far behind the combine step is.
  */
-export class ActivityRetention {
+export class PartialsRetention {
   /** The partition boundary last dropped up to (once per boundary, not every cycle). */
   private droppedUpTo = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly options: ActivityRetentionOptions) {}
+  constructor(private readonly options: PartialsRetentionOptions) {}
 
   reset(): void {
     this.droppedUpTo = Number.NEGATIVE_INFINITY;
@@ -39,7 +39,7 @@ export class ActivityRetention {
     if (!Number.isFinite(watermark)) return;
     const span = windows.trendingWindowMs * (windows.trendingBaselineWindows + 1);
     const cutoff = Math.min(
-      watermark - windows.activityRetentionMs,
+      watermark - windows.partialsRetentionMs,
       countryFinalBefore,
       trendingFinalBefore + windows.trendingSlideMs - span,
     );
@@ -48,10 +48,10 @@ export class ActivityRetention {
     const dropped = await partitions.dropBefore(boundary);
     this.droppedUpTo = boundary;
     if (dropped.length === 0) return;
-    this.options.metrics.activityPartitionsDropped.inc(dropped.length);
+    this.options.metrics.partialsPartitionsDropped.inc(dropped.length);
     this.options.logger.info(
       { dropped, cutoff: new Date(cutoff).toISOString() },
-      'activity partitions past the retention dropped',
+      'partials partitions past the retention dropped',
     );
   }
 }
