@@ -72,29 +72,65 @@ function partialsQuery(
   };
 }
 
-/** Every partial document of one kind with its start in `[from, to)`, page by page. */
-export async function* partialDocuments(
+/**
+ * Every partial document of one kind with its start in `[from, to)`, page by page, oldest
+ * first; with `fields`, only those of its source.
+ */
+export async function* partialHits<F extends keyof PartialDocument = keyof PartialDocument>(
   es: Client,
   index: string,
   kind: PartialKind,
-  from: number,
-  to: number,
-): AsyncGenerator<PartialDocument> {
+  range: { from: number; to: number },
+  fields?: F[],
+): AsyncGenerator<{ id: string; source: Pick<PartialDocument, F> }> {
   let after: estypes.SortResults | undefined;
   for (;;) {
-    const response = await es.search<PartialDocument>({
+    const response = await es.search<Pick<PartialDocument, F>>({
       index,
       size: PAGE_SIZE,
-      query: partialsQuery(kind, from, to),
+      query: partialsQuery(kind, range.from, range.to),
+      ...(fields ? { _source: fields } : {}),
       sort: [{ start: 'asc' }, { partition: 'asc' }],
       search_after: after,
       track_total_hits: false,
     });
     const hits = response.hits.hits;
-    for (const hit of hits) if (hit._source) yield hit._source;
+    for (const hit of hits) {
+      if (hit._source && hit._id !== undefined) yield { id: hit._id, source: hit._source };
+    }
     if (hits.length < PAGE_SIZE) return;
     after = hits[hits.length - 1]?.sort;
   }
+}
+
+/**
+ * How far one cycle reads from `from` on: `reachOf` over the documents of one kind per
+ * interval of their start.
+ */
+export async function partialsReach(
+  es: Client,
+  index: string,
+  kind: PartialKind,
+  budget: { from: number; documents: number; intervalMs: number },
+): Promise<number> {
+  const result = await es.search({
+    index,
+    size: 0,
+    query: partialsQuery(kind, budget.from, Number.POSITIVE_INFINITY),
+    aggs: {
+      volume: {
+        date_histogram: {
+          field: 'start',
+          fixed_interval: `${budget.intervalMs}ms`,
+          min_doc_count: 1,
+        },
+      },
+    },
+  });
+  const volume = result.aggregations?.volume as
+    estypes.AggregationsDateHistogramAggregate | undefined;
+  const buckets = (volume?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[];
+  return reachOf(buckets, budget.documents, budget.intervalMs);
 }
 
 /** The by-country rows of buckets summed over the partitions' partial documents. */
@@ -132,25 +168,13 @@ export function countryRowsOf(documents: Iterable<PartialDocument>): CountryBuck
  */
 export function elasticsearchCountryPartials(es: Client, index: string): CountryBuckets {
   return {
-    reach: async (from, budget, bucketMs) => {
-      const result = await es.search({
-        index,
-        size: 0,
-        query: partialsQuery('bucket', from, Number.POSITIVE_INFINITY),
-        aggs: {
-          volume: {
-            date_histogram: { field: 'start', fixed_interval: `${bucketMs}ms`, min_doc_count: 1 },
-          },
-        },
-      });
-      const volume = result.aggregations?.volume as
-        estypes.AggregationsDateHistogramAggregate | undefined;
-      const buckets = (volume?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[];
-      return reachOf(buckets, budget, bucketMs);
-    },
+    reach: (from, budget, bucketMs) =>
+      partialsReach(es, index, 'bucket', { from, documents: budget, intervalMs: bucketMs }),
     rows: async (from, to) => {
       const documents: PartialDocument[] = [];
-      for await (const doc of partialDocuments(es, index, 'bucket', from, to)) documents.push(doc);
+      for await (const hit of partialHits(es, index, 'bucket', { from, to })) {
+        documents.push(hit.source);
+      }
       return countryRowsOf(documents);
     },
   };
@@ -236,33 +260,22 @@ export class ElasticsearchTrendingPanes implements TrendingPanes {
     return countedBoundsOf(result.aggregations);
   }
 
-  async reach(from: number, budget: number, slideMs: number): Promise<number> {
-    const result = await this.es.search({
-      index: this.index,
-      size: 0,
-      query: partialsQuery('pane', from, Number.POSITIVE_INFINITY),
-      aggs: {
-        volume: {
-          date_histogram: { field: 'start', fixed_interval: `${slideMs}ms`, min_doc_count: 1 },
-        },
-      },
+  reach(from: number, budget: number, slideMs: number): Promise<number> {
+    return partialsReach(this.es, this.index, 'pane', {
+      from,
+      documents: budget,
+      intervalMs: slideMs,
     });
-    const volume = result.aggregations?.volume as
-      estypes.AggregationsDateHistogramAggregate | undefined;
-    return reachOf(
-      (volume?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[],
-      budget,
-      slideMs,
-    );
   }
 
   async panes(from: number, to: number): Promise<Map<string, ScopePanes>> {
     const current = new Map<string, HeldPane>();
     const changed: string[] = [];
-    for await (const hit of this.paneOffsets(from, to)) {
-      const held = this.held.get(hit.id);
-      if (held?.offset === hit.offset) current.set(hit.id, held);
-      else changed.push(hit.id);
+    const offsets = partialHits(this.es, this.index, 'pane', { from, to }, ['offset']);
+    for await (const { id, source } of offsets) {
+      const held = this.held.get(id);
+      if (held?.offset === source.offset) current.set(id, held);
+      else changed.push(id);
     }
     // A search by ids, not `mget`: the documents lie in the partitions the pattern names.
     for (let i = 0; i < changed.length; i += FETCH_SIZE) {
@@ -289,30 +302,5 @@ export class ElasticsearchTrendingPanes implements TrendingPanes {
     const scopes = new Map<string, ScopePanes>();
     for (const pane of current.values()) addPane(scopes, pane);
     return scopes;
-  }
-
-  /** Id and offset of every pane document starting in `[from, to)`. */
-  private async *paneOffsets(
-    from: number,
-    to: number,
-  ): AsyncGenerator<{ id: string; offset: number }> {
-    let after: estypes.SortResults | undefined;
-    for (;;) {
-      const response = await this.es.search<Pick<PartialDocument, 'offset'>>({
-        index: this.index,
-        size: PAGE_SIZE,
-        query: partialsQuery('pane', from, to),
-        _source: ['offset'],
-        sort: [{ start: 'asc' }, { partition: 'asc' }],
-        search_after: after,
-        track_total_hits: false,
-      });
-      const hits = response.hits.hits;
-      for (const hit of hits) {
-        if (hit._source) yield { id: hit._id ?? '', offset: hit._source.offset };
-      }
-      if (hits.length < PAGE_SIZE) return;
-      after = hits[hits.length - 1]?.sort;
-    }
   }
 }

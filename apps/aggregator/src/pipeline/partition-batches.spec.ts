@@ -175,6 +175,28 @@ const batch = (partition: number, from: number, to: number, highWatermark = to +
   highWatermark: String(highWatermark),
 });
 
+/**
+ * The partition's state was dropped, `why` logged: the next batch, past the snapshot, reloads
+ * the state (a second load) and seeks back to the snapshot's offset.
+ */
+async function expectReloaded(
+  { batches, snapshots, logs }: Pick<ReturnType<typeof setUp>, 'batches' | 'snapshots' | 'logs'>,
+  why: string,
+  next: FetchedBatch,
+  snapshotOffset: number,
+): Promise<void> {
+  expect(logs).toContainEqual(
+    expect.objectContaining({
+      msg: `${why}, state reloads from snapshot`,
+      partition: next.partition,
+    }),
+  );
+  const controls = new RecordingControls();
+  await batches.handle(next, controls);
+  expect(snapshots.loads).toBe(2);
+  expect(controls.seeks).toEqual([snapshotOffset]);
+}
+
 function setUp() {
   const { logger, lines: logs } = memoryLogger('aggregator');
   const metrics = new AggregatorMetrics(new Registry());
@@ -296,17 +318,8 @@ describe('PartitionBatches', () => {
     const abandoned = new RecordingControls();
     await batches.handle(batch(0, 13, 15), abandoned);
     expect(abandoned.resolved).toBe(0);
-    expect(logs).toContainEqual(
-      expect.objectContaining({
-        msg: 'batch abandoned, state reloads from snapshot',
-        partition: 0,
-      }),
-    );
     // The state went back to the snapshot (offset 10): Kafka's next batch is past it.
-    const next = new RecordingControls();
-    await batches.handle(batch(0, 13, 15), next);
-    expect(snapshots.loads).toBe(2);
-    expect(next.seeks).toEqual([10]);
+    await expectReloaded({ batches, snapshots, logs }, 'batch abandoned', batch(0, 13, 15), 10);
   });
 
   it('snapshots a partition, then commits its offset, once the snapshot interval has passed', async () => {
@@ -346,17 +359,8 @@ describe('PartitionBatches', () => {
     await batches.handle(batch(3, 12, 12), new RecordingControls());
     expect(snapshots.stored.get(3)?.offset).toBe(5);
     expect(commits).toEqual([]);
-    expect(logs).toContainEqual(
-      expect.objectContaining({
-        msg: 'partials not written, state reloads from snapshot',
-        partition: 3,
-      }),
-    );
     // The partition goes back to the snapshot's offset, as after any abandoned batch.
-    const next = new RecordingControls();
-    await batches.handle(batch(3, 13, 14), next);
-    expect(snapshots.loads).toBe(2);
-    expect(next.seeks).toEqual([5]);
+    await expectReloaded({ batches, snapshots, logs }, 'partials not written', batch(3, 13, 14), 5);
   });
 
   it('writes, on the timer, the partials a batch left pending once the interval has passed', async () => {
