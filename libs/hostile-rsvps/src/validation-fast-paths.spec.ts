@@ -1,16 +1,14 @@
-import { recordedLines } from '@meetup/fixtures';
-// These two fixture libraries build on the contracts, so the graph has a cycle; it joins test
-// files only (builds leave specs out), and these are the inputs the fast paths must agree on.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a cycle through test files only
-import { hostileInputs } from '@meetup/hostile-rsvps';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a cycle through test files only
-import { SeededRandom, SyntheticRsvpStream } from '@meetup/rsvp-synthetic';
 import { inspect, isDeepStrictEqual } from 'node:util';
+import { RsvpValidator, rsvpSchema } from '@meetup/contracts';
+import { recordedLines } from '@meetup/fixtures';
+import { SeededRandom, SyntheticRsvpStream } from '@meetup/rsvp-synthetic';
 import { z } from 'zod';
-import { RsvpValidator } from './rsvp-validator';
-import { rsvpSchema } from './rsvp.schema';
+import { hostileInputs } from './hostile-inputs';
 
 /**
+ * Here, not in `libs/contracts`, because its inputs (hostile, synthetic) are built on the
+ * contracts: the contracts' own specs cannot import them without a cycle.
+ *
  * The fast paths (strict JSON's quick check, zod's compiled parser) against the reference path
  * they fall back to (the thorough walk, zod's own parser), on every recorded message, the hostile
  * inputs, synthetic RSVPs and seeded mutations of recorded messages aimed at the quick check.
