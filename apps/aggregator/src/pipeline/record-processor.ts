@@ -115,7 +115,7 @@ export class RecordProcessor {
 }
 
 /** What the partials count of a message: its time, place, answer, and topics by distinct urlkey. */
-export function countedOf(rsvp: Rsvp): CountedMessage {
+function countedOf(rsvp: Rsvp): CountedMessage {
   const seen = new Set<string>();
   const topics: string[] = [];
   for (const topic of rsvp.group.group_topics) {
