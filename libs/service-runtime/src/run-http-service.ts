@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { HttpConfig } from '@meetup/config';
 import type { Logger } from '@meetup/observability';
+import { closeConnectionsWhenStopping } from './closing-connections';
 
 export interface RunHttpServiceOptions {
   module: DynamicModule;
@@ -15,7 +16,8 @@ export interface RunHttpServiceOptions {
 
 /**
  * Creates the Nest application and serves HTTP. On SIGTERM/SIGINT it stops
- * accepting requests, runs the modules' shutdown hooks (flush producers,
+ * accepting requests (ending each open connection after its current response),
+ * runs the modules' shutdown hooks (flush producers,
  * close clients) and exits 0, or 1 when a hook failed. (Nest's own
  * `enableShutdownHooks` re-raises the signal, which ends the process with
  * no exit status.)
@@ -26,10 +28,13 @@ export async function runHttpService(options: RunHttpServiceOptions): Promise<IN
   app.useLogger(app.get(NestPinoLogger));
   await options.configure?.(app);
   await app.listen(options.http.port, options.http.host);
-  const address = (app.getHttpServer() as Server).address() as { port: number } | null;
+  const server = app.getHttpServer() as Server;
+  const address = server.address() as { port: number } | null;
   options.logger.info({ host: options.http.host, port: address?.port }, 'service listening');
+  const stopping = closeConnectionsWhenStopping(server);
   const stop = (signal: NodeJS.Signals) => {
     options.logger.info({ signal }, 'service stopping');
+    stopping();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
