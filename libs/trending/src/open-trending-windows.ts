@@ -114,7 +114,8 @@ export class OpenTrendingWindows {
   ): Generator<undefined, void, undefined> {
     if (held.upTo <= held.after) return;
     let done = 0;
-    for (const { scope, urlkey, firstPane } of current.changedTopics(this.lastInputs)) {
+    for (const [key, firstPane] of current.changedTopics(this.lastInputs)) {
+      const [scope = '', urlkey = ''] = key.split('\t');
       // Only the windows ending after the earliest changed pane read it.
       const after = Math.max(held.after, firstPane);
       if (after >= held.upTo) continue;

@@ -36,7 +36,7 @@ describe('TrendingInputs', () => {
   it('names no topic changed when no count changed', () => {
     const before = computed(new TrendingInputs(open({ 50_000: 1 }, { u: { 60_000: 2 } }), 0, 0));
     const current = new TrendingInputs(open({ 50_000: 1 }, { u: { 60_000: 2 } }), 0, 0);
-    expect(current.changedTopics(before)).toEqual([]);
+    expect(current.changedTopics(before)).toEqual(new Map());
   });
 
   it('names each topic whose counts changed, with its earliest changed pane', () => {
@@ -46,10 +46,12 @@ describe('TrendingInputs', () => {
       0,
       0,
     );
-    expect(current.changedTopics(before)).toEqual([
-      { scope: '', urlkey: 't', firstPane: 40_000 },
-      { scope: '', urlkey: 'u', firstPane: 70_000 },
-    ]);
+    expect(current.changedTopics(before)).toEqual(
+      new Map([
+        ['\tt', 40_000],
+        ['\tu', 70_000],
+      ]),
+    );
   });
 
   it('keeps scopes apart, and a pane that left the open panes changes nothing', () => {
@@ -59,8 +61,6 @@ describe('TrendingInputs', () => {
       new TrendingInputs(new Map([...open({ 50_000: 1 }), ...gb({ 50_000: 1 })]), 0, 0),
     );
     const current = new TrendingInputs(new Map([...open({}), ...gb({ 50_000: 2 })]), 0, 0);
-    expect(current.changedTopics(before)).toEqual([
-      { scope: 'gb', urlkey: 't', firstPane: 50_000 },
-    ]);
+    expect(current.changedTopics(before)).toEqual(new Map([['gb\tt', 50_000]]));
   });
 });

@@ -7,14 +7,24 @@ import type { ScopePanes } from './topic-pane-history';
  * when it becomes final.
  */
 export class TrendingInputs {
+  /** `scope<TAB>urlkey<TAB>name<TAB>pane` → count, of the open panes. */
+  private readonly counts = new Map<string, number>();
   private upTo = Number.NEGATIVE_INFINITY;
 
   constructor(
-    /** The open panes' counts (held, not copied: a cycle's panes are not changed after). */
-    private readonly open: ReadonlyMap<string, ScopePanes> = new Map(),
+    open: ReadonlyMap<string, ScopePanes> = new Map(),
     readonly historyStart = Number.NaN,
     readonly closedBefore = Number.NEGATIVE_INFINITY,
-  ) {}
+  ) {
+    for (const [scope, topics] of open) {
+      for (const [urlkey, names] of topics) {
+        for (const [name, panes] of names) {
+          for (const [pane, count] of panes)
+            this.counts.set(`${scope}\t${urlkey}\t${name}\t${pane}`, count);
+        }
+      }
+    }
+  }
 
   /** The same inputs, with every window up to `upTo` computed from them. */
   computedUpTo(upTo: number): this {
@@ -33,33 +43,19 @@ export class TrendingInputs {
 
   /**
    * The topics whose counts changed since `before`, each with the earliest pane
-   * that changed: only windows ending after that pane read it. (A pane that left
-   * the open panes moved into the history with the count it had, which changes
-   * nothing.)
+   * that changed: `scope<TAB>urlkey` → pane start. Only windows ending after that
+   * pane read it. (A pane that left the open panes moved into the history with
+   * the count it had, which changes nothing.)
    */
-  changedTopics(before: TrendingInputs): ChangedTopic[] {
-    const changed: ChangedTopic[] = [];
-    for (const [scope, topics] of this.open) {
-      const topicsBefore = before.open.get(scope);
-      for (const [urlkey, names] of topics) {
-        const namesBefore = topicsBefore?.get(urlkey);
-        let firstPane = Number.POSITIVE_INFINITY;
-        for (const [name, counts] of names) {
-          const countsBefore = namesBefore?.get(name);
-          for (const [pane, count] of counts) {
-            if (pane < firstPane && countsBefore?.get(pane) !== count) firstPane = pane;
-          }
-        }
-        if (Number.isFinite(firstPane)) changed.push({ scope, urlkey, firstPane });
-      }
+  changedTopics(before: TrendingInputs): Map<string, number> {
+    const changed = new Map<string, number>();
+    for (const [key, count] of this.counts) {
+      if (before.counts.get(key) === count) continue;
+      const paneAt = key.lastIndexOf('\t');
+      const topic = key.slice(0, key.lastIndexOf('\t', paneAt - 1));
+      const pane = Number(key.slice(paneAt + 1));
+      changed.set(topic, Math.min(pane, changed.get(topic) ?? pane));
     }
     return changed;
   }
-}
-
-/** A topic in one scope whose counts changed, from `firstPane` on. */
-export interface ChangedTopic {
-  scope: string;
-  urlkey: string;
-  firstPane: number;
 }

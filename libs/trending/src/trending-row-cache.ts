@@ -1,15 +1,14 @@
 import { rankedWindow, type TrendingRow, type UnrankedRow } from './trending-rows';
 
-/** One window end's rows: scope → urlkey → row (rank 0: changed since the window was last ranked). */
-type EndRows = Map<string, Map<string, TrendingRow>>;
+/** One window end's rows: scope → urlkey → row. */
+type EndRows = Map<string, Map<string, UnrankedRow>>;
 
 /**
  * The rows of the windows not final yet, per window end, scope and topic, kept
  * between cycles so that a cycle recomputes only the topics whose counts
  * changed. Each (end, scope) whose rows changed, or whose documents must be
  * written again (the window became final), is "touched"; `takeTouched` ranks
- * those windows again and returns the rows that changed or moved in rank —
- * every row of a window replaced whole or touched whole.
+ * those windows again and returns all their rows.
  */
 export class TrendingRowCache {
   private readonly ends = new Map<number, EndRows>();
@@ -21,8 +20,8 @@ export class TrendingRowCache {
     const byScope: EndRows = new Map();
     for (const row of rows) {
       let topics = byScope.get(row.scope);
-      if (!topics) byScope.set(row.scope, (topics = new Map<string, TrendingRow>()));
-      topics.set(row.urlkey, { ...row, rank: 0 });
+      if (!topics) byScope.set(row.scope, (topics = new Map<string, UnrankedRow>()));
+      topics.set(row.urlkey, row);
     }
     this.ends.set(end, byScope);
     this.touched.set(end, 'all');
@@ -41,12 +40,12 @@ export class TrendingRowCache {
     const fresh = new Map(rows.map((row) => [row.windowEnd, row]));
     for (const end of ends) {
       let held = this.ends.get(end);
-      if (!held) this.ends.set(end, (held = new Map<string, Map<string, TrendingRow>>()));
+      if (!held) this.ends.set(end, (held = new Map<string, Map<string, UnrankedRow>>()));
       const row = fresh.get(end);
       let topics = held.get(scope);
       if (!row && !topics?.has(urlkey)) continue;
-      if (!topics) held.set(scope, (topics = new Map<string, TrendingRow>()));
-      if (row) topics.set(urlkey, { ...row, rank: 0 });
+      if (!topics) held.set(scope, (topics = new Map<string, UnrankedRow>()));
+      if (row) topics.set(urlkey, row);
       else topics.delete(urlkey);
       this.touch(end, scope);
     }
@@ -62,23 +61,14 @@ export class TrendingRowCache {
     return [...this.ends.keys()].sort((a, b) => a - b);
   }
 
-  /**
-   * The rows of every touched window, ranked per window and scope: all of them
-   * where the window was touched whole, else those new or changed since it was
-   * last ranked and those whose rank moved. Nothing is touched after.
-   */
+  /** The rows of every touched window, ranked per window and scope; nothing is touched after. */
   takeTouched(): TrendingRow[] {
     const rows: TrendingRow[] = [];
     for (const [end, scopes] of this.touched) {
       const held = this.ends.get(end);
       if (!held) continue;
       for (const scope of scopes === 'all' ? held.keys() : scopes) {
-        const topics = held.get(scope);
-        if (!topics) continue;
-        for (const row of rankedWindow([...topics.values()])) {
-          if (scopes === 'all' || topics.get(row.urlkey)?.rank !== row.rank) rows.push(row);
-          topics.set(row.urlkey, row);
-        }
+        rows.push(...rankedWindow([...(held.get(scope)?.values() ?? [])]));
       }
     }
     this.touched.clear();
