@@ -4,5 +4,3 @@ export * from './topic-pane-history';
 export * from './trending-rows';
 export * from './trending-inputs';
 export * from './trending-row-steps';
-export * from './trending-row-cache';
-export * from './open-trending-windows';

@@ -1,6 +1,8 @@
 import type { ScopePanes } from './topic-pane-history';
 import { TrendingInputs } from './trending-inputs';
 
+const SPAN = 40_000;
+
 /** Open panes of one global topic `t`: pane start → count. */
 function open(panes: Record<number, number>, more: Record<string, Record<number, number>> = {}) {
   const topics: ScopePanes = new Map();
@@ -17,50 +19,53 @@ function computed(inputs: TrendingInputs): TrendingInputs {
 }
 
 describe('TrendingInputs', () => {
-  it('holds nothing valid when nothing was computed before', () => {
+  it('calls every window changed when nothing was computed before', () => {
     const current = new TrendingInputs(open({ 50_000: 1 }), 0, 0);
-    expect(current.validUpTo(new TrendingInputs())).toBe(Number.NEGATIVE_INFINITY);
+    expect(current.changedFor(10_000, new TrendingInputs(), SPAN)).toBe(true);
   });
 
-  it('holds valid the windows the last cycle computed from the same history start', () => {
+  it('calls a window unchanged when nothing it reads changed', () => {
     const before = computed(new TrendingInputs(open({ 50_000: 1 }), 0, 0));
-    expect(new TrendingInputs(open({ 50_000: 1 }), 0, 0).validUpTo(before)).toBe(100_000);
+    const current = new TrendingInputs(open({ 50_000: 1 }), 0, 0);
+    expect(current.changedFor(60_000, before, SPAN)).toBe(false);
   });
 
-  it('holds nothing valid once the history start moved: every baseline may change', () => {
+  it('calls changed the windows past what the last cycle computed', () => {
+    const before = computed(new TrendingInputs(open({ 50_000: 1 }), 0, 0));
+    const current = new TrendingInputs(open({ 50_000: 1 }), 0, 0);
+    expect(current.changedFor(100_000, before, SPAN)).toBe(false);
+    expect(current.changedFor(110_000, before, SPAN)).toBe(true);
+  });
+
+  it('calls changed exactly the windows whose span reads a pane with a new count', () => {
+    const before = computed(new TrendingInputs(open({ 50_000: 1 }), 0, 0));
+    const current = new TrendingInputs(open({ 50_000: 2 }), 0, 0);
+    // The pane [50 s, 60 s) is read by the windows ending after it, up to one span later.
+    expect(current.changedFor(50_000, before, SPAN)).toBe(false);
+    expect(current.changedFor(60_000, before, SPAN)).toBe(true);
+    expect(current.changedFor(90_000, before, SPAN)).toBe(true);
+    expect(current.changedFor(100_000, before, SPAN)).toBe(false);
+  });
+
+  it('calls a window changed when a topic appears in a pane it reads', () => {
+    const before = computed(new TrendingInputs(open({ 50_000: 1 }), 0, 0));
+    const current = new TrendingInputs(open({ 50_000: 1 }, { u: { 70_000: 3 } }), 0, 0);
+    expect(current.changedFor(60_000, before, SPAN)).toBe(false);
+    expect(current.changedFor(80_000, before, SPAN)).toBe(true);
+  });
+
+  it('calls a window changed once it became final', () => {
+    const before = computed(new TrendingInputs(open({ 50_000: 1 }), 0, 20_000));
+    const current = new TrendingInputs(open({ 50_000: 1 }), 0, 40_000);
+    expect(current.changedFor(20_000, before, SPAN)).toBe(false);
+    expect(current.changedFor(30_000, before, SPAN)).toBe(true);
+    expect(current.changedFor(40_000, before, SPAN)).toBe(true);
+    expect(current.changedFor(50_000, before, SPAN)).toBe(false);
+  });
+
+  it('calls every window changed when the history start moved', () => {
     const before = computed(new TrendingInputs(open({ 50_000: 1 }), 10_000, 0));
     const current = new TrendingInputs(open({ 50_000: 1 }), 0, 0);
-    expect(current.validUpTo(before)).toBe(Number.NEGATIVE_INFINITY);
-  });
-
-  it('names no topic changed when no count changed', () => {
-    const before = computed(new TrendingInputs(open({ 50_000: 1 }, { u: { 60_000: 2 } }), 0, 0));
-    const current = new TrendingInputs(open({ 50_000: 1 }, { u: { 60_000: 2 } }), 0, 0);
-    expect(current.changedTopics(before)).toEqual(new Map());
-  });
-
-  it('names each topic whose counts changed, with its earliest changed pane', () => {
-    const before = computed(new TrendingInputs(open({ 50_000: 1, 60_000: 1 }), 0, 0));
-    const current = new TrendingInputs(
-      open({ 40_000: 1, 50_000: 1, 60_000: 3 }, { u: { 70_000: 3 } }),
-      0,
-      0,
-    );
-    expect(current.changedTopics(before)).toEqual(
-      new Map([
-        ['\tt', 40_000],
-        ['\tu', 70_000],
-      ]),
-    );
-  });
-
-  it('keeps scopes apart, and a pane that left the open panes changes nothing', () => {
-    const gb = (counts: Record<number, number>): Map<string, ScopePanes> =>
-      new Map([['gb', open(counts).get('') ?? (new Map() as ScopePanes)]]);
-    const before = computed(
-      new TrendingInputs(new Map([...open({ 50_000: 1 }), ...gb({ 50_000: 1 })]), 0, 0),
-    );
-    const current = new TrendingInputs(new Map([...open({}), ...gb({ 50_000: 2 })]), 0, 0);
-    expect(current.changedTopics(before)).toEqual(new Map([['gb\tt', 50_000]]));
+    expect(current.changedFor(20_000, before, SPAN)).toBe(true);
   });
 });

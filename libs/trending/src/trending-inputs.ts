@@ -1,15 +1,15 @@
 import type { ScopePanes } from './topic-pane-history';
 
 /**
- * The inputs of one cycle's trending rows: the counts of the open panes, the
- * history start and the final mark. A topic's rows change only when one of its
- * counts changed (or the history start moved); a window's documents change
- * when it becomes final.
+ * The inputs of one cycle's trending rows: a window's rows change only when
+ * a pane it or its baseline reads changed, the history start moved, it became
+ * final, or it was not computed before.
  */
 export class TrendingInputs {
   /** `scope<TAB>urlkey<TAB>name<TAB>pane` → count, of the open panes. */
   private readonly counts = new Map<string, number>();
   private upTo = Number.NEGATIVE_INFINITY;
+  private changed: number[] | undefined;
 
   constructor(
     open: ReadonlyMap<string, ScopePanes> = new Map(),
@@ -32,30 +32,19 @@ export class TrendingInputs {
     return this;
   }
 
-  /**
-   * The window ends up to which rows computed from `before` still hold for every
-   * topic whose counts did not change: none when the history start moved (the
-   * baselines of every window may change with it).
-   */
-  validUpTo(before: TrendingInputs): number {
-    return this.historyStart === before.historyStart ? before.upTo : Number.NEGATIVE_INFINITY;
+  /** Whether the rows of the window ending at `end` (reading `span` back) may differ from `before`'s. */
+  changedFor(end: number, before: TrendingInputs, span: number): boolean {
+    if (end > before.upTo || this.historyStart !== before.historyStart) return true;
+    if (end <= this.closedBefore && end > before.closedBefore) return true;
+    return this.changedPanes(before).some((pane) => pane < end && pane >= end - span);
   }
 
-  /**
-   * The topics whose counts changed since `before`, each with the earliest pane
-   * that changed: `scope<TAB>urlkey` → pane start. Only windows ending after that
-   * pane read it. (A pane that left the open panes moved into the history with
-   * the count it had, which changes nothing.)
-   */
-  changedTopics(before: TrendingInputs): Map<string, number> {
-    const changed = new Map<string, number>();
+  private changedPanes(before: TrendingInputs): number[] {
+    if (this.changed) return this.changed;
+    const panes = new Set<number>();
     for (const [key, count] of this.counts) {
-      if (before.counts.get(key) === count) continue;
-      const paneAt = key.lastIndexOf('\t');
-      const topic = key.slice(0, key.lastIndexOf('\t', paneAt - 1));
-      const pane = Number(key.slice(paneAt + 1));
-      changed.set(topic, Math.min(pane, changed.get(topic) ?? pane));
+      if (before.counts.get(key) !== count) panes.add(Number(key.slice(key.lastIndexOf('\t') + 1)));
     }
-    return changed;
+    return (this.changed = [...panes]);
   }
 }

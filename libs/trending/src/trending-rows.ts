@@ -35,8 +35,7 @@ export interface TrendingRow {
   rank: number;
 }
 
-/** A row before its window is ranked. */
-export type UnrankedRow = Omit<TrendingRow, 'rank'>;
+type UnrankedRow = Omit<TrendingRow, 'rank'>;
 
 /** How far back the rows of a window read: the window and its baseline windows. */
 export function readSpanOf(
@@ -60,44 +59,22 @@ export function trendingRows(
   settings: TrendingSettings,
 ): TrendingRow[] {
   const rows: UnrankedRow[] = [];
+  const frontier = history.frontier ?? Number.NEGATIVE_INFINITY;
   const held = history.scopesHeld();
   for (const scope of new Set([...held.keys(), ...open.keys()])) {
     const past = held.get(scope);
     const recent = open.get(scope);
     for (const urlkey of new Set([...(past?.keys() ?? []), ...(recent?.keys() ?? [])])) {
-      rows.push(...topicRowsOf(history, open, { scope, urlkey }, ends, settings));
+      const names = new Map<string, PaneSums[]>();
+      for (const [name, sums] of past?.get(urlkey) ?? []) names.set(name, [sums]);
+      for (const [name, counts] of recent?.get(urlkey) ?? []) {
+        const after = new Map([...counts].filter(([pane]) => pane >= frontier));
+        if (after.size > 0) names.set(name, [...(names.get(name) ?? []), new PaneSums(after)]);
+      }
+      rows.push(...topicRows(scope, urlkey, names, ends, settings));
     }
   }
   return rankedPerWindow(rows);
-}
-
-/** One topic in one scope. */
-export interface ScopeTopic {
-  scope: string;
-  urlkey: string;
-}
-
-/**
- * The rows of one topic in one scope for the window ends in `ends`, not ranked
- * (`rank` 0): what `trendingRows` computes for it before ranking each window.
- */
-export function topicRowsOf(
-  history: TopicPaneHistory,
-  open: ReadonlyMap<string, ScopePanes>,
-  { scope, urlkey }: ScopeTopic,
-  ends: WindowEnds,
-  settings: TrendingSettings,
-): UnrankedRow[] {
-  const frontier = history.frontier ?? Number.NEGATIVE_INFINITY;
-  const names = new Map<string, PaneSums[]>();
-  for (const [name, sums] of history.scopesHeld().get(scope)?.get(urlkey) ?? []) {
-    names.set(name, [sums]);
-  }
-  for (const [name, counts] of open.get(scope)?.get(urlkey) ?? []) {
-    const after = new Map([...counts].filter(([pane]) => pane >= frontier));
-    if (after.size > 0) names.set(name, [...(names.get(name) ?? []), new PaneSums(after)]);
-  }
-  return topicRows(scope, urlkey, names, ends, settings);
 }
 
 /**
@@ -215,21 +192,22 @@ function rankedPerWindow(rows: readonly UnrankedRow[]): TrendingRow[] {
     list.push(row);
     byWindow.set(key, list);
   }
-  return [...byWindow.values()].flatMap(rankedWindow);
-}
-
-/** The rows of one window and scope, ranked among themselves. */
-export function rankedWindow(rows: readonly UnrankedRow[]): TrendingRow[] {
-  return rankByScore(rows.map((row) => ({ ...row, key: row.urlkey }))).map(({ item, rank }) => ({
-    scope: item.scope,
-    windowEnd: item.windowEnd,
-    urlkey: item.urlkey,
-    name: item.name,
-    count: item.count,
-    score: item.score,
-    baselineMean: item.baselineMean,
-    baselineStddev: item.baselineStddev,
-    ratio: item.ratio,
-    rank,
-  }));
+  const ranked: TrendingRow[] = [];
+  for (const list of byWindow.values()) {
+    for (const { item, rank } of rankByScore(list.map((r) => ({ ...r, key: r.urlkey })))) {
+      ranked.push({
+        scope: item.scope,
+        windowEnd: item.windowEnd,
+        urlkey: item.urlkey,
+        name: item.name,
+        count: item.count,
+        score: item.score,
+        baselineMean: item.baselineMean,
+        baselineStddev: item.baselineStddev,
+        ratio: item.ratio,
+        rank,
+      });
+    }
+  }
+  return ranked;
 }

@@ -2,10 +2,15 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { bucketStart } from '@meetup/windowing';
 import type { BulkWriter } from '@meetup/elasticsearch';
 import {
-  OpenTrendingWindows,
+  endsWithActivity,
+  readSpanOf,
+  TopicPaneHistory,
+  TrendingInputs,
+  TrendingRowSteps,
   type RowBudget,
   type ScopePanes,
-  type WindowsCycleRows,
+  type TrendingRow,
+  type TrendingSettings,
 } from '@meetup/trending';
 import type { WindowsConfig } from '../config/aggregator.config';
 import type { AggregatorMetrics } from '../aggregator.metrics';
@@ -37,9 +42,9 @@ export interface TrendingCombinerOptions {
 
 const ROW_BUDGET: RowBudget = {
   /**
-   * Rows of windows computed whole (not computed before) one cycle computes at
-   * most: a backlog's windows (or the windows a jump of the stream time emits
-   * at once) take several cycles, each written before the next.
+   * Trending rows one cycle computes at most: a backlog's windows (or the
+   * windows a jump of the stream time emits at once) take several cycles,
+   * each written before the next.
    */
   rows: 20_000,
   /** Window ends computed in one synchronous step at most (the by-country loop runs between steps). */
@@ -67,39 +72,30 @@ interface CycleRange {
  * Trending topics, global and per country: windows ending after the last
  * final one and at or before the stream's event time (a window is emitted
  * once the stream has reached its end, and updated until it is final).
- * Complete panes and the open windows' rows are kept in memory between
- * cycles (`OpenTrendingWindows`); a cycle reads only the panes from the
- * history's frontier on, and recomputes only the topics whose counts changed.
+ * Complete panes are kept in memory between cycles; a cycle reads only the
+ * panes from the history's frontier on, and recomputes only the windows
+ * whose inputs changed.
  */
 export class TrendingCombiner implements CombineStage {
   readonly name = 'trending';
   private readonly written = new WrittenDocuments();
-  /** Read once per leadership, then extended cycle after cycle. */
-  private windows: OpenTrendingWindows;
+  /** Topic counts of complete panes, read once per leadership and extended as panes complete. */
+  private history = new TopicPaneHistory();
+  /** What the last cycle's rows were computed from, to recompute only what changed. */
+  private lastInputs = new TrendingInputs();
 
-  constructor(private readonly options: TrendingCombinerOptions) {
-    this.windows = this.freshWindows();
-  }
+  constructor(private readonly options: TrendingCombinerOptions) {}
 
   reset(): void {
     this.options.progress.forget();
     this.written.clear();
-    this.windows = this.freshWindows();
+    this.history = new TopicPaneHistory();
+    this.lastInputs = new TrendingInputs();
     this.options.panes.reset();
     this.options.retention.reset();
   }
 
   async cycle(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
-    try {
-      return await this.combine(keepGoing, laps);
-    } catch (error) {
-      // The windows' rows count as written once computed: start over from the stored progress.
-      this.reset();
-      throw error;
-    }
-  }
-
-  private async combine(keepGoing: () => Promise<boolean>, laps: PhaseLaps): Promise<boolean> {
     const { progress, stamp } = await this.options.progress.begin();
     const position = await this.options.position();
     const range = await this.rangeOf(progress, position);
@@ -193,42 +189,69 @@ export class TrendingCombiner implements CombineStage {
     closedBefore: number,
     emitUpTo: number,
   ): Promise<Map<string, ScopePanes>> {
-    const from = this.windows.readFrom(after);
+    const slide = this.options.windows.trendingSlideMs;
+    // The oldest pane any window still to compute needs: its last baseline window's start.
+    const needed = bucketStart(after + slide - this.readSpan, slide);
+    this.history.dropBefore(needed);
+    const from = Math.max(needed, this.history.frontier ?? needed);
     const open = await this.options.panes.panes(from, emitUpTo);
-    this.windows.complete(open, from, closedBefore, emitUpTo);
+    if (Number.isFinite(closedBefore)) {
+      // No record that still counts can land in a pane that ends before closedBefore.
+      this.history.complete(open, from, Math.min(bucketStart(closedBefore, slide), emitUpTo));
+    }
     return open;
   }
 
-  /** The rows whose documents change, computed in steps that let the by-country stage run between. */
+  /**
+   * The rows of the windows in `range` whose inputs changed since the last
+   * cycle, a few ends at a time (as many as the budget left is likely to
+   * hold), letting the by-country stage run in between.
+   */
   private async changedRows(
     open: ReadonlyMap<string, ScopePanes>,
     range: CycleRange,
-  ): Promise<WindowsCycleRows> {
-    const steps = this.windows.rows(open, {
-      after: range.after,
-      upTo: range.emitUpTo,
-      historyStart: range.historyStart,
-      closedBefore: range.closedBefore,
+  ): Promise<{ rows: TrendingRow[]; upTo: number }> {
+    const ends = { after: range.after, upTo: range.emitUpTo };
+    const settings = this.settingsOf(range.historyStart);
+    const current = new TrendingInputs(open, range.historyStart, range.closedBefore);
+    const span = this.readSpan;
+    const changed = endsWithActivity(this.history, open, ends, settings).filter((end) =>
+      current.changedFor(end, this.lastInputs, span),
+    );
+    const steps = new TrendingRowSteps({
+      history: this.history,
+      open,
+      ends: changed,
+      range: ends,
+      settings,
+      budget: ROW_BUDGET,
     });
-    let step = steps.next();
-    while (!step.done) {
+    const rows: TrendingRow[] = [];
+    for (const step of steps.steps()) {
+      for (const row of step) rows.push(row);
       await yieldToEventLoop();
-      step = steps.next();
     }
-    return step.value;
+    this.lastInputs = current.computedUpTo(steps.computedUpTo);
+    return { rows, upTo: steps.computedUpTo };
   }
 
-  private freshWindows(): OpenTrendingWindows {
+  private settingsOf(historyStart: number): TrendingSettings {
     const { windows } = this.options;
-    return new OpenTrendingWindows(
-      {
-        windowMs: windows.trendingWindowMs,
-        slideMs: windows.trendingSlideMs,
-        minSupport: windows.trendingMinSupport,
-        baselineWindows: windows.trendingBaselineWindows,
-      },
-      ROW_BUDGET,
-    );
+    return {
+      windowMs: windows.trendingWindowMs,
+      slideMs: windows.trendingSlideMs,
+      minSupport: windows.trendingMinSupport,
+      baselineWindows: windows.trendingBaselineWindows,
+      historyStart: bucketStart(historyStart, windows.trendingSlideMs),
+    };
+  }
+
+  /** How far back a window's rows read: the window and its baseline windows. */
+  private get readSpan(): number {
+    return readSpanOf({
+      windowMs: this.options.windows.trendingWindowMs,
+      baselineWindows: this.options.windows.trendingBaselineWindows,
+    });
   }
 
   /** Lets retention drop the partials neither stage reads any more, once both have a final mark. */
