@@ -73,6 +73,17 @@ describe('closeConnectionsWhenStopping', () => {
     expect(answers.every((answer) => answer === 'keep-alive')).toBe(true);
   });
 
+  it('closes the connection of a request that arrives once the server is stopping', async () => {
+    const { server, port } = await slowRefusingServer(0);
+    const stopping = closeConnectionsWhenStopping(server);
+    const agent = new Agent({ keepAlive: true });
+    stopping();
+    expect(await request(port, agent)).toBe('close');
+    agent.destroy();
+    server.close();
+    await once(server, 'close');
+  });
+
   it('changes nothing while the server is not stopping', async () => {
     const { server, port } = await slowRefusingServer(0);
     closeConnectionsWhenStopping(server);
